@@ -1,0 +1,490 @@
+"""The content model: medications and the clinical facts pharmacists curate about them.
+
+A Warning is one clinical-use fact (shaped after FHIR R5 ClinicalUseDefinition). The leaflet shows its patient
+text; the screening engine evaluates its trigger. One row, two views.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+
+from .markdown import render_markdown
+from .names import normalise_name
+
+
+def _choices_check(field: str, choices: type[models.TextChoices], name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
+
+
+class Source(models.Model):
+    key = models.SlugField(
+        max_length=100, unique=True, help_text="Short stable key used to cite this source, e.g. 'dailymed-baclofen'."
+    )
+    title = models.CharField(max_length=300, help_text="Title of the document as its publisher gives it.")
+    publisher = models.CharField(max_length=200, help_text="Who publishes it, e.g. 'U.S. National Library of Medicine'.")
+    url = models.URLField(max_length=500, help_text="Where a reader can check it.")
+    identifier = models.CharField(
+        max_length=200, blank=True, help_text="A stable identifier if it has one, e.g. a DailyMed set id or a DOI."
+    )
+    accessed = models.DateField(help_text="The date the source was last read to check this content.")
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = "source"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DrugClass(models.Model):
+    slug = models.SlugField(max_length=80, unique=True, help_text="Stable key, e.g. 'opioid'. Never change it.")
+    name = models.CharField(max_length=120, unique=True, help_text="Name shown to clinicians, e.g. 'Opioid'.")
+    description = models.TextField(blank=True, help_text="One plain sentence with examples.")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "drug class"
+        verbose_name_plural = "drug classes"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Condition(models.Model):
+    slug = models.SlugField(max_length=100, unique=True, help_text="Part of the public URL. Never change it.")
+    name = models.CharField(max_length=150, unique=True, help_text="Plain name, e.g. 'Multiple sclerosis'.")
+    aliases = models.JSONField(default=list, blank=True, help_text="Other names people search for, e.g. 'MS'.")
+    description = models.TextField(blank=True, help_text="Two or three plain sentences for patients (Markdown).")
+    description_html = models.TextField(blank=True, editable=False)
+    snomed_code = models.CharField(max_length=20, blank=True, help_text="SNOMED CT concept id, if known.")
+    sources = models.ManyToManyField(Source, blank=True, related_name="conditions")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("condition_detail", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        self.description_html = render_markdown(self.description)
+        super().save(*args, **kwargs)
+
+
+class MedicationQuerySet(models.QuerySet):
+    def with_leaflet(self):
+        return self.filter(Exists(LeafletSection.objects.filter(medication=OuterRef("pk"))))
+
+    def published(self):
+        """What the public may see: published medications that have a leaflet."""
+        return self.with_leaflet().filter(status=Medication.Status.PUBLISHED)
+
+
+class MedicationStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+    RETIRED = "retired", "Retired"
+
+
+class Medication(models.Model):
+    Status = MedicationStatus
+
+    name = models.CharField(max_length=150, unique=True, help_text="Generic name, e.g. 'Baclofen'.")
+    normalised_name = models.CharField(max_length=150, unique=True, editable=False)
+    slug = models.SlugField(max_length=100, unique=True, help_text="Part of the public URL. Never change it.")
+    summary = models.CharField(max_length=300, blank=True, help_text="One plain sentence: what it is for.")
+    atc_code = models.CharField(max_length=7, blank=True, help_text="WHO ATC code, e.g. M03BX01.")
+    rxnorm_code = models.CharField(max_length=20, blank=True, help_text="RxNorm concept id, if known.")
+    classes = models.ManyToManyField(DrugClass, blank=True, related_name="medications")
+    sources = models.ManyToManyField(
+        Source, blank=True, related_name="medications", help_text="Sources for its identity: codes, names, classes."
+    )
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
+    last_reviewed = models.DateField(null=True, blank=True, help_text="When a pharmacist last reviewed the content.")
+    next_review_due = models.DateField(null=True, blank=True, help_text="When the content must be reviewed again.")
+    reviewed_by = models.CharField(max_length=200, blank=True, help_text="Who reviewed it, as shown on the leaflet.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MedicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            _choices_check("status", MedicationStatus, "medication_status_valid"),
+            models.CheckConstraint(
+                condition=Q(next_review_due__isnull=True)
+                | Q(last_reviewed__isnull=True)
+                | Q(next_review_due__gt=models.F("last_reviewed")),
+                name="medication_review_due_after_review",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("medication_detail", args=[self.slug])
+
+    def clean_fields(self, exclude=None):
+        self.normalised_name = normalise_name(self.name)
+        super().clean_fields(exclude=exclude)
+
+    def save(self, *args, **kwargs):
+        self.normalised_name = normalise_name(self.name)
+        super().save(*args, **kwargs)
+
+
+class NameKind(models.TextChoices):
+    BRAND = "brand", "Brand name"
+    SYNONYM = "synonym", "Other generic name"
+
+
+class MedicationName(models.Model):
+    Kind = NameKind
+
+    medication = models.ForeignKey(Medication, on_delete=models.CASCADE, related_name="names")
+    name = models.CharField(max_length=150, help_text="As it is written on the pack, e.g. 'Lioresal'.")
+    normalised = models.CharField(max_length=150, unique=True, editable=False)
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.BRAND)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["medication", "position", "name"]
+        verbose_name = "brand name or synonym"
+        verbose_name_plural = "brand names and synonyms"
+        constraints = [_choices_check("kind", NameKind, "medicationname_kind_valid")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean_fields(self, exclude=None):
+        self.normalised = normalise_name(self.name)
+        super().clean_fields(exclude=exclude)
+
+    def save(self, *args, **kwargs):
+        self.normalised = normalise_name(self.name)
+        super().save(*args, **kwargs)
+
+
+class ProductForm(models.TextChoices):
+    TABLET = "tablet", "Tablet"
+    ORAL_SOLUTION = "oral_solution", "Oral solution"
+    ORAL_SUSPENSION = "oral_suspension", "Oral suspension"
+    ORAL_GRANULES = "oral_granules", "Oral granules"
+    INTRATHECAL = "intrathecal_injection", "Intrathecal injection"
+
+
+class Product(models.Model):
+    Form = ProductForm
+
+    medication = models.ForeignKey(Medication, on_delete=models.CASCADE, related_name="products")
+    name = models.CharField(max_length=200, help_text="As a patient would say it, e.g. 'Baclofen 10 mg tablets'.")
+    form = models.CharField(max_length=30, choices=Form)
+    strength = models.CharField(max_length=50, help_text="E.g. '10 mg' or '5 mg/5 mL'.")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["medication", "position", "name"]
+        constraints = [
+            _choices_check("form", ProductForm, "product_form_valid"),
+            models.UniqueConstraint(fields=["medication", "name"], name="product_unique_name_per_medication"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UseStatus(models.TextChoices):
+    LICENSED = "licensed", "Licensed"
+    OFF_LABEL = "off_label", "Off-label"
+
+
+class Use(models.Model):
+    Status = UseStatus
+
+    medication = models.ForeignKey(Medication, on_delete=models.CASCADE, related_name="uses")
+    condition = models.ForeignKey(Condition, on_delete=models.PROTECT, related_name="uses")
+    status = models.CharField(max_length=10, choices=Status)
+    how_it_helps = models.TextField(help_text="Plain words for patients (Markdown).")
+    how_it_helps_html = models.TextField(blank=True, editable=False)
+    sources = models.ManyToManyField(Source, related_name="uses")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["medication", "position"]
+        constraints = [
+            _choices_check("status", UseStatus, "use_status_valid"),
+            models.UniqueConstraint(fields=["medication", "condition"], name="use_unique_condition_per_medication"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.medication} for {self.condition}"
+
+    def save(self, *args, **kwargs):
+        self.how_it_helps_html = render_markdown(self.how_it_helps)
+        super().save(*args, **kwargs)
+
+
+class SectionKind(models.TextChoices):
+    """Leaflet sections in the order they are shown (after the NHS and EU patient leaflet structure)."""
+
+    WHAT_FOR = "what_for", "What it is and what it is used for"
+    HOW_IT_WORKS = "how_it_works", "How it works"
+    BEFORE_TAKING = "before_taking", "Who can and cannot take it"
+    HOW_TO_TAKE = "how_to_take", "How and when to take it"
+    MISSED_DOSE = "missed_dose", "If you forget to take it"
+    SIDE_EFFECTS = "side_effects", "Side effects"
+    PREGNANCY = "pregnancy", "Pregnancy and breastfeeding"
+    OTHER_MEDICINES = "other_medicines", "Taking it with other medicines"
+    STOPPING = "stopping", "Stopping it"
+    OVERDOSE = "overdose", "If you take too much"
+    STORAGE = "storage", "How to store it"
+    QUESTIONS = "questions", "Common questions"
+
+    @classmethod
+    def position(cls, kind: str) -> int:
+        return cls.values.index(kind)
+
+
+class LeafletSection(models.Model):
+    medication = models.ForeignKey(Medication, on_delete=models.CASCADE, related_name="sections")
+    kind = models.CharField(max_length=20, choices=SectionKind)
+    position = models.PositiveSmallIntegerField(editable=False, default=0)
+    body = models.TextField(help_text="What patients read, in Markdown. Aim for reading grade 8 or lower.")
+    body_html = models.TextField(blank=True, editable=False)
+    sources = models.ManyToManyField(Source, related_name="sections")
+
+    class Meta:
+        ordering = ["medication", "position"]
+        verbose_name = "leaflet section"
+        constraints = [
+            _choices_check("kind", SectionKind, "leafletsection_kind_valid"),
+            models.UniqueConstraint(fields=["medication", "kind"], name="leafletsection_one_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.medication}: {self.get_kind_display()}"
+
+    @property
+    def anchor(self) -> str:
+        return self.kind.replace("_", "-")
+
+    def save(self, *args, **kwargs):
+        self.position = SectionKind.position(self.kind)
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+
+class WarningType(models.TextChoices):
+    CONTRAINDICATION = "contraindication", "Contraindication"
+    INTERACTION = "interaction", "Interaction"
+    UNDESIRABLE_EFFECT = "undesirable_effect", "Side effect"
+    WARNING = "warning", "Warning"
+
+
+class Severity(models.TextChoices):
+    """In increasing order of seriousness."""
+
+    INFO = "info", "Information"
+    CAUTION = "caution", "Caution"
+    DOSE_ADJUSTMENT = "dose_adjustment", "Dose adjustment"
+    AVOID = "avoid", "Avoid"
+    CONTRAINDICATED = "contraindicated", "Contraindicated"
+
+
+class Frequency(models.TextChoices):
+    NOT_APPLICABLE = "", "Not a side effect"
+    VERY_COMMON = "very_common", "Very common (more than 1 in 10 people)"
+    COMMON = "common", "Common (up to 1 in 10 people)"
+    UNCOMMON = "uncommon", "Uncommon (up to 1 in 100 people)"
+    RARE = "rare", "Rare (up to 1 in 1,000 people)"
+    UNKNOWN = "unknown", "Frequency not known"
+
+
+class TriggerKind(models.TextChoices):
+    NONE = "none", "Always (applies to everyone taking it)"
+    CONDITION = "condition", "The patient has a condition"
+    DRUG_CLASS = "drug_class", "The patient takes a medicine of a class"
+    MEDICATION = "medication", "The patient takes a particular medicine"
+    RENAL = "renal", "Kidney function (CrCl) within a range"
+    DIALYSIS = "dialysis", "The patient is on dialysis"
+    PREGNANCY = "pregnancy", "The patient is pregnant or planning a pregnancy"
+    BREASTFEEDING = "breastfeeding", "The patient is breastfeeding"
+
+
+class Warning(models.Model):
+    """A clinical-use fact: contraindication, interaction, undesirable effect or warning, with its trigger."""
+
+    Type = WarningType
+    Severity = Severity
+    Frequency = Frequency
+    TriggerKind = TriggerKind
+
+    medication = models.ForeignKey(Medication, on_delete=models.CASCADE, related_name="warnings")
+    key = models.SlugField(max_length=80, help_text="Stable key within this medication, e.g. 'opioids'.")
+    type = models.CharField(max_length=20, choices=Type)
+    severity = models.CharField(max_length=20, choices=Severity)
+    title = models.CharField(max_length=200, help_text="Short heading, e.g. 'Opioid painkillers'.")
+    section = models.CharField(
+        max_length=20, choices=SectionKind, help_text="The leaflet section where patients read this."
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order within its leaflet section.")
+    frequency = models.CharField(max_length=20, choices=Frequency, blank=True, default="")
+    frequency_note = models.CharField(max_length=200, blank=True, help_text="E.g. '10–63% in clinical trials'.")
+    urgent = models.BooleanField(default=False, help_text="Also list it in the leaflet's 'Get help now' box.")
+
+    trigger_kind = models.CharField(max_length=20, choices=TriggerKind, default=TriggerKind.NONE)
+    trigger_condition = models.ForeignKey(
+        Condition, null=True, blank=True, on_delete=models.PROTECT, related_name="warnings"
+    )
+    trigger_class = models.ForeignKey(
+        DrugClass, null=True, blank=True, on_delete=models.PROTECT, related_name="warnings"
+    )
+    trigger_medication = models.ForeignKey(
+        Medication, null=True, blank=True, on_delete=models.PROTECT, related_name="triggered_warnings"
+    )
+    crcl_min = models.DecimalField(
+        max_digits=5, decimal_places=1, null=True, blank=True, help_text="Lower CrCl bound in mL/min (blank: none)."
+    )
+    crcl_min_inclusive = models.BooleanField(default=True, help_text="Does the range include the lower bound?")
+    crcl_max = models.DecimalField(
+        max_digits=5, decimal_places=1, null=True, blank=True, help_text="Upper CrCl bound in mL/min (blank: none)."
+    )
+    crcl_max_inclusive = models.BooleanField(default=False, help_text="Does the range include the upper bound?")
+
+    patient_text = models.TextField(blank=True, help_text="Plain words for the leaflet (Markdown). Blank: not shown.")
+    patient_html = models.TextField(blank=True, editable=False)
+    clinician_text = models.TextField(help_text="Why it matters, for clinicians (Markdown).")
+    clinician_html = models.TextField(blank=True, editable=False)
+    action = models.TextField(help_text="What the clinician should do (Markdown).")
+    action_html = models.TextField(blank=True, editable=False)
+    sources = models.ManyToManyField(Source, related_name="warnings")
+
+    class Meta:
+        ordering = ["medication", "section", "position"]
+        verbose_name = "warning (clinical-use fact)"
+        verbose_name_plural = "warnings (clinical-use facts)"
+        constraints = [
+            _choices_check("type", WarningType, "warning_type_valid"),
+            _choices_check("severity", Severity, "warning_severity_valid"),
+            _choices_check("frequency", Frequency, "warning_frequency_valid"),
+            _choices_check("section", SectionKind, "warning_section_valid"),
+            _choices_check("trigger_kind", TriggerKind, "warning_trigger_kind_valid"),
+            models.UniqueConstraint(fields=["medication", "key"], name="warning_unique_key_per_medication"),
+            models.CheckConstraint(
+                condition=Q(trigger_kind="condition", trigger_condition__isnull=False)
+                | (~Q(trigger_kind="condition") & Q(trigger_condition__isnull=True)),
+                name="warning_condition_trigger_consistent",
+            ),
+            models.CheckConstraint(
+                condition=Q(trigger_kind="drug_class", trigger_class__isnull=False)
+                | (~Q(trigger_kind="drug_class") & Q(trigger_class__isnull=True)),
+                name="warning_class_trigger_consistent",
+            ),
+            models.CheckConstraint(
+                condition=Q(trigger_kind="medication", trigger_medication__isnull=False)
+                | (~Q(trigger_kind="medication") & Q(trigger_medication__isnull=True)),
+                name="warning_medication_trigger_consistent",
+            ),
+            models.CheckConstraint(
+                condition=(Q(trigger_kind="renal") & (Q(crcl_min__isnull=False) | Q(crcl_max__isnull=False)))
+                | (~Q(trigger_kind="renal") & Q(crcl_min__isnull=True) & Q(crcl_max__isnull=True)),
+                name="warning_renal_trigger_consistent",
+            ),
+            models.CheckConstraint(
+                condition=Q(crcl_min__isnull=True) | Q(crcl_max__isnull=True) | Q(crcl_max__gt=models.F("crcl_min")),
+                name="warning_renal_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(type="undesirable_effect", frequency__gt="") | (~Q(type="undesirable_effect") & Q(frequency="")),
+                name="warning_frequency_only_for_side_effects",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.medication}: {self.title}"
+
+    def clean(self):
+        errors = {}
+        required = {
+            self.TriggerKind.CONDITION: "trigger_condition",
+            self.TriggerKind.DRUG_CLASS: "trigger_class",
+            self.TriggerKind.MEDICATION: "trigger_medication",
+        }
+        for kind, field in required.items():
+            value = getattr(self, f"{field}_id")
+            if self.trigger_kind == kind and value is None:
+                errors[field] = "Choose one: the trigger needs it."
+            elif self.trigger_kind != kind and value is not None:
+                errors[field] = "Leave this empty: it is only used by a different kind of trigger."
+        if self.trigger_kind == self.TriggerKind.RENAL:
+            if self.crcl_min is None and self.crcl_max is None:
+                errors["crcl_min"] = "A kidney-function trigger needs at least one CrCl bound."
+            elif self.crcl_min is not None and self.crcl_max is not None and self.crcl_max <= self.crcl_min:
+                errors["crcl_max"] = "The upper bound must be above the lower bound."
+        elif self.crcl_min is not None or self.crcl_max is not None:
+            errors["crcl_min"] = "CrCl bounds are only used by a kidney-function trigger."
+        if self.type == self.Type.UNDESIRABLE_EFFECT and not self.frequency:
+            errors["frequency"] = "Give how often this side effect happens (or 'Frequency not known')."
+        elif self.type != self.Type.UNDESIRABLE_EFFECT and self.frequency:
+            errors["frequency"] = "Only side effects have a frequency."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.patient_html = render_markdown(self.patient_text)
+        self.clinician_html = render_markdown(self.clinician_text)
+        self.action_html = render_markdown(self.action)
+        super().save(*args, **kwargs)
+
+    @property
+    def renal_band(self) -> str:
+        """The CrCl range in words, e.g. 'CrCl 30 to under 50 mL/min'."""
+        low, high = self.crcl_min, self.crcl_max
+        fmt = lambda v: f"{v:g}"  # noqa: E731
+        if low is not None and high is not None:
+            low_word = "" if self.crcl_min_inclusive else "over "
+            high_word = "" if self.crcl_max_inclusive else "under "
+            return f"CrCl {low_word}{fmt(low)} to {high_word}{fmt(high)} mL/min"
+        if low is not None:
+            return f"CrCl {fmt(low)} mL/min or more" if self.crcl_min_inclusive else f"CrCl over {fmt(low)} mL/min"
+        if high is not None:
+            return f"CrCl {fmt(high)} mL/min or less" if self.crcl_max_inclusive else f"CrCl under {fmt(high)} mL/min"
+        return ""
+
+    @property
+    def trigger_description(self) -> str:
+        """The trigger in words, for pharmacists and clinicians."""
+        kind = self.TriggerKind
+        match self.trigger_kind:
+            case kind.CONDITION:
+                return f"when the patient has {self.trigger_condition.name.lower()}"
+            case kind.DRUG_CLASS:
+                return f"when the patient takes a medicine of the class '{self.trigger_class.name}'"
+            case kind.MEDICATION:
+                return f"when the patient takes {self.trigger_medication.name.lower()}"
+            case kind.RENAL:
+                return f"when kidney function is {self.renal_band}"
+            case kind.DIALYSIS:
+                return "when the patient is on dialysis"
+            case kind.PREGNANCY:
+                return "when the patient is pregnant or planning a pregnancy"
+            case kind.BREASTFEEDING:
+                return "when the patient is breastfeeding"
+        return "always"
+
+    def crcl_in_band(self, crcl: float) -> bool:
+        """Is this CrCl (mL/min) inside the warning's range, honouring each edge's inclusiveness?"""
+        if self.crcl_min is not None:
+            low = float(self.crcl_min)
+            if crcl < low or (crcl == low and not self.crcl_min_inclusive):
+                return False
+        if self.crcl_max is not None:
+            high = float(self.crcl_max)
+            if crcl > high or (crcl == high and not self.crcl_max_inclusive):
+                return False
+        return True

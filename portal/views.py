@@ -1,0 +1,29 @@
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from monographs.http import public_page
+from monographs.models import Condition, Medication
+
+
+@public_page
+def home(request):
+    medications = list(Medication.objects.published().only("name", "slug", "summary"))
+    conditions = Condition.objects.filter(uses__medication__in=Medication.objects.published()).distinct()
+    letters = sorted({m.name[0].upper() for m in medications})
+    return render(
+        request, "home.html", {"medications": medications, "conditions": conditions, "letters": letters}
+    )
+
+
+@never_cache
+def healthz(request):
+    """200 when the database answers, 503 when it does not. For load balancers: no HTML, no session."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
