@@ -18,6 +18,7 @@ from typing import Any
 import tomli_w
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError, Q
 
 from .models import (
     Condition,
@@ -136,11 +137,19 @@ TRIGGER = {
     "crcl_max": Spec("number", False, None),
     "crcl_max_inclusive": Spec("bool", False, False),
 }
-REFERENCE_TABLES = {"source": SOURCE, "drug_class": DRUG_CLASS, "condition": CONDITION, "medication": CATALOGUE_MEDICATION}
+REFERENCE_TABLES = {
+    "source": SOURCE,
+    "drug_class": DRUG_CLASS,
+    "condition": CONDITION,
+    "medication": CATALOGUE_MEDICATION,
+}
 MONOGRAPH_TABLES = {"source": SOURCE, "product": PRODUCT, "use": USE, "section": SECTION, "warning": WARNING}
 
 
 # --- Reading --------------------------------------------------------------------------------------------------------
+
+
+_TABLE_HEADER = re.compile(r"^\s*\[\[?\s*[A-Za-z0-9_.\-\" ]+\s*\]\]?\s*(#.*)?$")
 
 
 class _Locator:
@@ -165,7 +174,7 @@ class _Locator:
         pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
         for number in range(table_line, len(self.lines)):
             line = self.lines[number]
-            if line.lstrip().startswith("["):
+            if _TABLE_HEADER.match(line):
                 break
             if pattern.match(line):
                 return number + 1
@@ -231,7 +240,7 @@ def _check_value(spec: Spec, value: Any) -> str | None:
                 return "must not be negative"
         case "strlist":
             if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-                return "expected a list of non-empty texts, like [\"a\", \"b\"]"
+                return 'expected a list of non-empty texts, like ["a", "b"]'
             if spec.required and not value:
                 return "must list at least one entry"
             duplicates = [v for v, n in Counter(value).items() if n > 1]
@@ -239,7 +248,7 @@ def _check_value(spec: Spec, value: Any) -> str | None:
                 return f"lists {duplicates[0]!r} twice"
         case "table":
             if not isinstance(value, dict):
-                return "expected an inline table, like { kind = \"none\" }"
+                return 'expected an inline table, like { kind = "none" }'
     return None
 
 
@@ -274,7 +283,7 @@ def _records(
         return []
     records = []
     for index, raw in enumerate(items):
-        record = Record(name, {}, rel, locator.table_line(name, index), locator)
+        record = Record(name, raw if isinstance(raw, dict) else {}, rel, locator.table_line(name, index), locator)
         record.values = _shape(raw, spec, record, errors)
         records.append(record)
     return records
@@ -290,8 +299,10 @@ def _parse(path: Path, root: Path, errors: list[ContentError]) -> tuple[dict, _L
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        message = getattr(exc, "msg", str(exc))
+        # Python 3.14 gives exc.lineno; before it, the line is only in the message: "... (at line 5, column 9)".
+        found = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        line = getattr(exc, "lineno", None) or (int(found.group(1)) if found else None)
+        message = getattr(exc, "msg", None) or re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         errors.append(ContentError(rel, line, "", f"not valid TOML: {message}"))
         return None
     return data, _Locator(text), rel
@@ -333,7 +344,7 @@ def read_tree(root: Path = DEFAULT_CONTENT_DIR) -> ContentTree:
         if not isinstance(raw_medication, dict):
             errors.append(ContentError(rel, None, "", "a monograph file needs one [medication] table"))
             continue
-        medication = Record("medication", {}, rel, locator.table_line("medication", None), locator)
+        medication = Record("medication", raw_medication, rel, locator.table_line("medication", None), locator)
         medication.values = _shape(raw_medication, LEAFLET_MEDICATION, medication, errors)
         if medication.values.get("slug") and path.stem != medication.values["slug"]:
             errors.append(medication.error("slug", f"must match the file name ({path.stem!r})"))
@@ -390,8 +401,11 @@ def _check_references(tree: ContentTree, errors: list[ContentError]) -> None:
     # Every name a clinician may type must lead to one medication only.
     names: dict[str, tuple[Record, str]] = {}
     for record in all_medications:
-        for key, values in (("name", [record.values["name"]]), ("brands", record.values["brands"]),
-                            ("synonyms", record.values["synonyms"])):
+        for key, values in (
+            ("name", [record.values["name"]]),
+            ("brands", record.values["brands"]),
+            ("synonyms", record.values["synonyms"]),
+        ):
             for value in values:
                 norm = normalise_name(value)
                 if not norm:
@@ -436,8 +450,12 @@ def _check_references(tree: ContentTree, errors: list[ContentError]) -> None:
             _check_choice(section, "kind", SectionKind, errors)
             cited(section, "sources", sources, "source")
         for warning in monograph.warnings:
-            for key, choices in (("type", Warning.Type), ("severity", Warning.Severity), ("section", SectionKind),
-                                 ("frequency", Warning.Frequency)):
+            for key, choices in (
+                ("type", Warning.Type),
+                ("severity", Warning.Severity),
+                ("section", SectionKind),
+                ("frequency", Warning.Frequency),
+            ):
                 _check_choice(warning, key, choices, errors)
             cited(warning, "sources", sources, "source")
             _check_trigger(warning, conditions, classes, medications, errors)
@@ -454,7 +472,7 @@ def _check_trigger(warning: Record, conditions: dict, classes: dict, medications
         value = trigger.get(ref_kind)
         if kind == ref_kind:
             if not value:
-                errors.append(warning.error("trigger", f"a {kind!r} trigger needs {ref_kind} = \"...\""))
+                errors.append(warning.error("trigger", f'a {kind!r} trigger needs {ref_kind} = "..."'))
             elif value not in table:
                 errors.append(warning.error("trigger", f"no {ref_kind.replace('_', ' ')} {value!r} is defined"))
         elif value is not None:
@@ -514,7 +532,7 @@ class _Writer:
                 changed = True
         if changed:
             try:
-                obj.full_clean(validate_constraints=False)
+                obj.full_clean()
             except ValidationError as exc:
                 for key, messages in exc.message_dict.items():
                     self.errors.append(record.error(None, f"{key}: {' '.join(messages)}"))
@@ -558,6 +576,8 @@ def _write(tree: ContentTree, w: _Writer) -> None:
         fields = {k: v[k] for k in ("title", "publisher", "url", "identifier", "accessed")}
         sources[v["key"]] = w.upsert(r, Source, {"key": v["key"]}, fields)
     classes = {}
+    if w.errors:
+        return
     for r in tree.drug_classes:
         v = r.values
         classes[v["slug"]] = w.upsert(
@@ -615,6 +635,25 @@ def _write(tree: ContentTree, w: _Writer) -> None:
     for monograph in tree.monographs:
         medication = medications[monograph.medication.values["slug"]]
         _write_monograph(monograph, medication, sources, conditions, classes, medications, w)
+    if w.errors:
+        return
+
+    # The files are the whole truth: rows they no longer mention go, children before what they refer to.
+    for model, lookup, keys in (
+        (Medication, "slug", medications),
+        (Condition, "slug", conditions),
+        (DrugClass, "slug", classes),
+        (Source, "key", sources),
+    ):
+        try:
+            w.prune(model.objects.exclude(**{f"{lookup}__in": list(keys)}))
+        except ProtectedError as exc:
+            still_used = ", ".join(sorted({str(obj) for obj in exc.protected_objects})[:5])
+            w.errors.append(
+                ContentError(
+                    "", None, model._meta.verbose_name_plural, f"cannot remove rows still used by {still_used}"
+                )
+            )
 
 
 def _write_monograph(monograph, medication, sources, conditions, classes, medications, w: _Writer) -> None:
@@ -634,14 +673,28 @@ def _write_monograph(monograph, medication, sources, conditions, classes, medica
 
     w.prune(medication.sections.exclude(kind__in=[r.values["kind"] for r in monograph.sections]))
     for r in monograph.sections:
-        w.upsert(r, LeafletSection, {"medication": medication, "kind": r.values["kind"]}, {"body": r.values["body"]},
-                 cite(r))
+        w.upsert(
+            r, LeafletSection, {"medication": medication, "kind": r.values["kind"]}, {"body": r.values["body"]}, cite(r)
+        )
 
     w.prune(medication.warnings.exclude(key__in=[r.values["key"] for r in monograph.warnings]))
     for position, r in enumerate(monograph.warnings):
         v, t = r.values, r.values["trigger"]
-        fields = {k: v[k] for k in ("type", "severity", "title", "section", "frequency", "frequency_note", "urgent",
-                                    "patient_text", "clinician_text", "action")}
+        fields = {
+            k: v[k]
+            for k in (
+                "type",
+                "severity",
+                "title",
+                "section",
+                "frequency",
+                "frequency_note",
+                "urgent",
+                "patient_text",
+                "clinician_text",
+                "action",
+            )
+        }
         fields |= {
             "position": position,
             "trigger_kind": t["kind"],
@@ -739,8 +792,16 @@ def export_tree(root: Path) -> list[Path]:
     written = []
     reference = root / REFERENCE_DIR
     sources = [
-        _drop_empty({"key": s.key, "title": s.title, "publisher": s.publisher, "url": s.url,
-                     "identifier": s.identifier, "accessed": s.accessed})
+        _drop_empty(
+            {
+                "key": s.key,
+                "title": s.title,
+                "publisher": s.publisher,
+                "url": s.url,
+                "identifier": s.identifier,
+                "accessed": s.accessed,
+            }
+        )
         for s in Source.objects.order_by("key")
     ]
     classes = [
@@ -748,14 +809,25 @@ def export_tree(root: Path) -> list[Path]:
         for c in DrugClass.objects.order_by("slug")
     ]
     conditions = [
-        _drop_empty({"slug": c.slug, "name": c.name, "aliases": c.aliases, "description": c.description,
-                     "snomed_code": c.snomed_code, "sources": _sources(c)})
+        _drop_empty(
+            {
+                "slug": c.slug,
+                "name": c.name,
+                "aliases": c.aliases,
+                "description": c.description,
+                "snomed_code": c.snomed_code,
+                "sources": _sources(c),
+            }
+        )
         for c in Condition.objects.prefetch_related("sources").order_by("slug")
     ]
-    leaflet_ids = set(Medication.objects.with_leaflet().values_list("pk", flat=True))
+    leaflet_ids = set(
+        Medication.objects.filter(
+            Q(sections__isnull=False) | Q(warnings__isnull=False) | Q(uses__isnull=False) | Q(products__isnull=False)
+        ).values_list("pk", flat=True)
+    )
     catalogue = [
-        _medication_table(m, leaflet=False)
-        for m in Medication.objects.exclude(pk__in=leaflet_ids).order_by("slug")
+        _medication_table(m, leaflet=False) for m in Medication.objects.exclude(pk__in=leaflet_ids).order_by("slug")
     ]
     for name, header, data in (
         ("sources.toml", "Sources cited by the content.", {"source": sources}),
@@ -771,15 +843,21 @@ def export_tree(root: Path) -> list[Path]:
         data = {
             "medication": _medication_table(medication, leaflet=True),
             "product": [
-                {"name": p.name, "form": p.form, "strength": p.strength} for p in medication.products.order_by("position")
+                {"name": p.name, "form": p.form, "strength": p.strength}
+                for p in medication.products.order_by("position")
             ],
             "use": [
-                {"condition": u.condition.slug, "status": u.status, "how_it_helps": u.how_it_helps,
-                 "sources": _sources(u)}
+                {
+                    "condition": u.condition.slug,
+                    "status": u.status,
+                    "how_it_helps": u.how_it_helps,
+                    "sources": _sources(u),
+                }
                 for u in medication.uses.select_related("condition").order_by("position")
             ],
             "section": [
-                {"kind": s.kind, "body": s.body, "sources": _sources(s)} for s in medication.sections.order_by("position")
+                {"kind": s.kind, "body": s.body, "sources": _sources(s)}
+                for s in medication.sections.order_by("position")
             ],
             "warning": [
                 _warning_table(w)
@@ -789,7 +867,10 @@ def export_tree(root: Path) -> list[Path]:
             ],
         }
         path = root / MEDICATIONS_DIR / f"{medication.slug}.toml"
-        _dump(path, f"{medication.name}: leaflet monograph. Exported by manage.py export_content.",
-              {k: v for k, v in data.items() if v})
+        _dump(
+            path,
+            f"{medication.name}: leaflet monograph. Exported by manage.py export_content.",
+            {k: v for k, v in data.items() if v},
+        )
         written.append(path)
     return written

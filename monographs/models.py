@@ -22,7 +22,9 @@ class Source(models.Model):
         max_length=100, unique=True, help_text="Short stable key used to cite this source, e.g. 'dailymed-baclofen'."
     )
     title = models.CharField(max_length=300, help_text="Title of the document as its publisher gives it.")
-    publisher = models.CharField(max_length=200, help_text="Who publishes it, e.g. 'U.S. National Library of Medicine'.")
+    publisher = models.CharField(
+        max_length=200, help_text="Who publishes it, e.g. 'U.S. National Library of Medicine'."
+    )
     url = models.URLField(max_length=500, help_text="Where a reader can check it.")
     identifier = models.CharField(
         max_length=200, blank=True, help_text="A stable identifier if it has one, e.g. a DailyMed set id or a DOI."
@@ -120,6 +122,7 @@ class Medication(models.Model):
                 | Q(last_reviewed__isnull=True)
                 | Q(next_review_due__gt=models.F("last_reviewed")),
                 name="medication_review_due_after_review",
+                violation_error_message="The next review must be due after the last review.",
             ),
         ]
 
@@ -128,6 +131,10 @@ class Medication(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("medication_detail", args=[self.slug])
+
+    def clean(self):
+        if self.last_reviewed and self.next_review_due and self.next_review_due <= self.last_reviewed:
+            raise ValidationError({"next_review_due": "The next review must be due after the last review."})
 
     def clean_fields(self, exclude=None):
         self.normalised_name = normalise_name(self.name)
@@ -400,7 +407,8 @@ class Warning(models.Model):
                 name="warning_renal_range_ordered",
             ),
             models.CheckConstraint(
-                condition=Q(type="undesirable_effect", frequency__gt="") | (~Q(type="undesirable_effect") & Q(frequency="")),
+                condition=Q(type="undesirable_effect", frequency__gt="")
+                | (~Q(type="undesirable_effect") & Q(frequency="")),
                 name="warning_frequency_only_for_side_effects",
             ),
         ]

@@ -12,7 +12,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Q
 
-from .models import Condition, LeafletSection, Medication, MedicationName
+from .models import Condition, LeafletSection, Medication, MedicationName, Warning
 from .names import normalise_name
 
 MAX_QUERY_LENGTH = 200
@@ -70,8 +70,17 @@ def _search_sqlite(query: str, norm: str, scores: dict) -> str:
                 ratio = difflib.SequenceMatcher(None, norm, close).ratio()
                 _add(scores, pk, NAME * ratio, f"Similar name: {name}")
                 suggestion = suggestion or name
-    sections = LeafletSection.objects.filter(medication__in=Medication.objects.published(), body__icontains=query)
-    for pk in sections.values_list("medication_id", flat=True).distinct():
+    mentioned = (
+        Medication.objects.published()
+        .filter(
+            Q(sections__body__icontains=query)
+            | Q(warnings__title__icontains=query)
+            | Q(warnings__patient_text__icontains=query)
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    for pk in mentioned:
         _add(scores, pk, TEXT, "Mentioned in the leaflet")
     return suggestion
 
@@ -80,9 +89,9 @@ def _search_postgres(query: str, norm: str, scores: dict) -> str:
     published = Medication.objects.published()
     suggestion = ""
     name_rows = list(
-        published.annotate(similarity=TrigramSimilarity("normalised_name", norm)).filter(
-            Q(normalised_name=norm) | Q(similarity__gte=TRIGRAM_THRESHOLD) | Q(normalised_name__contains=norm)
-        ).values_list("pk", "name", "normalised_name", "similarity")
+        published.annotate(similarity=TrigramSimilarity("normalised_name", norm))
+        .filter(Q(normalised_name=norm) | Q(similarity__gte=TRIGRAM_THRESHOLD) | Q(normalised_name__contains=norm))
+        .values_list("pk", "name", "normalised_name", "similarity")
     )
     name_rows += list(
         MedicationName.objects.filter(medication__in=published)
@@ -98,15 +107,22 @@ def _search_postgres(query: str, norm: str, scores: dict) -> str:
         else:
             _add(scores, pk, NAME * similarity, f"Similar name: {name}")
             suggestion = suggestion or name
-    vector = SearchVector("body", config="english")
     search_query = SearchQuery(query, config="english", search_type="websearch")
-    text_hits = (
+    in_sections = (
         LeafletSection.objects.filter(medication__in=published)
-        .annotate(rank=SearchRank(vector, search_query))
+        .annotate(rank=SearchRank(SearchVector("body", config="english"), search_query))
         .filter(rank__gt=0)
         .values_list("medication_id", "rank")
+        .order_by()
     )
-    for pk, rank in text_hits:
+    in_warnings = (
+        Warning.objects.filter(medication__in=published)
+        .annotate(rank=SearchRank(SearchVector("title", "patient_text", config="english"), search_query))
+        .filter(rank__gt=0)
+        .values_list("medication_id", "rank")
+        .order_by()
+    )
+    for pk, rank in [*in_sections, *in_warnings]:
         _add(scores, pk, TEXT * (1 + min(rank, 1.0)), "Mentioned in the leaflet")
     return suggestion
 
@@ -146,7 +162,9 @@ def search(query: str) -> SearchResults:
         _add(scores, pk, CONDITION, f"Used for {condition_name.lower()}")
 
     medications = Medication.objects.published().filter(pk__in=scores).prefetch_related("names").in_bulk()
-    hits = [MedicationHit(medications[pk], score, reason) for pk, (score, reason) in scores.items() if pk in medications]
+    hits = [
+        MedicationHit(medications[pk], score, reason) for pk, (score, reason) in scores.items() if pk in medications
+    ]
     hits.sort(key=lambda hit: (-hit.score, hit.medication.name))
     exact = any(hit.score >= EXACT for hit in hits)
     return SearchResults(query, hits, conditions, suggestion="" if exact else suggestion)

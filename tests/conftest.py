@@ -1,0 +1,51 @@
+"""Shared fixtures: the shipped content, named users for each role, and the CI rule that nothing is skipped."""
+
+import os
+
+import pytest
+from django.core.cache import cache
+
+from monographs.content_io import DEFAULT_CONTENT_DIR, load_tree
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database starts with the shipped content, loaded once for the session (each test's changes are
+    rolled back). Tests that need an empty database delete it inside their own transaction."""
+    with django_db_blocker.unblock():
+        load_tree(DEFAULT_CONTENT_DIR)
+
+
+@pytest.fixture
+def shipped_content(db):
+    """The content shipped in monographs/content/, as loaded at the start of the session."""
+    return db
+
+
+# --- CI: a skipped test is a failed run ----------------------------------------------------------------------------
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if os.environ.get("FAIL_ON_SKIP") == "1" and _skipped and session.exitstatus == 0:
+        session.exitstatus = 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    if os.environ.get("FAIL_ON_SKIP") == "1" and _skipped:
+        terminalreporter.write_line(
+            f"FAIL_ON_SKIP=1 and {len(_skipped)} test(s) were skipped: " + ", ".join(_skipped[:10]), red=True
+        )

@@ -1,0 +1,173 @@
+"""The public pages: status codes, validators, caching, visibility, and a fixed number of queries."""
+
+import datetime
+import re
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.urls import reverse
+
+from monographs.models import Medication, SectionKind
+from tests.factories import make_medication
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_URLS = [
+    "/",
+    "/medicines/",
+    "/medicines/baclofen/",
+    "/conditions/",
+    "/conditions/multiple-sclerosis/",
+    "/search/?q=baclofen",
+    "/search/",
+]
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_public_page_is_200_with_one_h1_and_validators(client, shipped_content, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert len(re.findall(r"<h1[\s>]", html)) == 1
+    assert response["ETag"]
+    assert "public" in response["Cache-Control"]
+    assert "max-age" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_conditional_request_with_matching_etag_is_304_without_queries(
+    client, shipped_content, url, django_assert_num_queries
+):
+    etag = client.get(url)["ETag"]
+    with django_assert_num_queries(0):
+        response = client.get(url, headers={"if-none-match": etag})
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/medicines/no-such-medicine/",
+        "/medicines/oxycodone/",  # a catalogue entry: no leaflet of its own
+        "/conditions/no-such-condition/",
+        "/conditions/epilepsy/",  # a condition baclofen warns about, not one any medicine is used for
+    ],
+)
+def test_unknown_or_leafletless_pages_are_404(client, shipped_content, url):
+    assert client.get(url).status_code == 404
+
+
+def test_a_content_edit_changes_the_etag_and_the_cached_page_at_once(
+    client, shipped_content, django_capture_on_commit_callbacks
+):
+    url = "/medicines/baclofen/"
+    first = client.get(url)
+    section = Medication.objects.get(slug="baclofen").sections.get(kind="storage")
+    section.body = "Keep it somewhere cool and dry. A corrected sentence."
+    with django_capture_on_commit_callbacks(execute=True):
+        section.save()
+    second = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert second.status_code == 200
+    assert second["ETag"] != first["ETag"]
+    assert "A corrected sentence." in second.content.decode()
+
+
+def test_repeat_request_is_served_from_the_cache_without_queries(client, shipped_content, django_assert_num_queries):
+    client.get("/medicines/baclofen/")
+    with django_assert_num_queries(0):
+        response = client.get("/medicines/baclofen/")
+    assert response.status_code == 200
+    assert "Baclofen" in response.content.decode()
+
+
+@pytest.mark.parametrize("status", ["draft", "in_review", "retired"])
+def test_unpublished_medication_is_404_for_patients(client, status):
+    medication = make_medication(status=status, sections=3)
+    assert client.get(medication.get_absolute_url()).status_code == 404
+    assert medication.name not in client.get("/medicines/").content.decode()
+
+
+def test_unpublished_medication_is_previewable_by_pharmacists(client):
+    medication = make_medication(status="draft", sections=3)
+    editor = User.objects.create_user("editor", is_staff=True)
+    editor.user_permissions.add(Permission.objects.get(codename="change_medication"))
+    client.force_login(editor)
+    response = client.get(medication.get_absolute_url())
+    assert response.status_code == 200
+    assert "Preview" in response.content.decode()
+    assert "private" in response["Cache-Control"]
+
+
+def test_leaflet_shows_review_dates_sources_and_get_help_box(client, shipped_content):
+    html = client.get("/medicines/baclofen/").content.decode()
+    assert "Last reviewed" in html and "Next review due" in html
+    assert 'id="sources"' in html and "dailymed.nlm.nih.gov" in html
+    assert "Get help now" in html
+    for kind in SectionKind.values:
+        assert f'id="{kind.replace("_", "-")}"' in html, kind
+
+
+def test_overdue_review_is_announced_but_page_stays_visible(client):
+    medication = make_medication(
+        last_reviewed=datetime.date(2020, 1, 1), next_review_due=datetime.date(2021, 1, 1), sections=2
+    )
+    response = client.get(medication.get_absolute_url())
+    assert response.status_code == 200
+    assert "overdue for its review" in response.content.decode()
+
+
+def test_brand_names_are_listed_in_the_a_to_z_and_link_to_their_medication(client, shipped_content):
+    html = client.get("/medicines/").content.decode()
+    assert "Lioresal (brand name): see" in html
+    assert 'href="/medicines/baclofen/"' in html
+
+
+def test_condition_page_lists_the_medicines_used_for_it(client, shipped_content):
+    html = client.get("/conditions/multiple-sclerosis/").content.decode()
+    assert 'href="/medicines/baclofen/"' in html
+    assert "Licensed" in html
+
+
+def test_public_pages_refuse_post(client, shipped_content):
+    assert client.post("/medicines/baclofen/").status_code == 405
+
+
+def test_healthz_is_200_when_the_database_answers(client, db):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_is_503_when_the_database_does_not_answer(client, db, monkeypatch):
+    from django.db import DatabaseError, connection
+
+    def broken_cursor(*args, **kwargs):
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", broken_cursor)
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+
+
+# --- Query counts: fixed whatever the amount of content -------------------------------------------------------------
+
+LEAFLET_QUERIES = 10
+
+
+@pytest.mark.parametrize("warnings", [1, 50])
+def test_leaflet_renders_with_a_fixed_number_of_queries(client, django_assert_num_queries, warnings):
+    medication = make_medication(sections=12, warnings=warnings, uses=5, brands=["Brandone", "Brandtwo"])
+    with django_assert_num_queries(LEAFLET_QUERIES):
+        response = client.get(medication.get_absolute_url())
+    assert response.status_code == 200
+    assert response.content.decode().count("Patient text") == warnings
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_list_pages_render_with_a_fixed_number_of_queries(client, django_assert_num_queries, count):
+    for _ in range(count):
+        make_medication(sections=2, uses=2, brands=[])
+    for url, queries in (("/", 2), ("/medicines/", 2), ("/conditions/", 1)):
+        with django_assert_num_queries(queries):
+            assert client.get(url).status_code == 200

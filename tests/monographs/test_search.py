@@ -1,0 +1,102 @@
+"""Search: by name, brand name, condition and leaflet text; typos tolerated; exact names first."""
+
+import pytest
+from django.db import connection
+
+from monographs.search import search
+from tests.factories import make_medication
+
+pytestmark = pytest.mark.django_db
+
+
+def slugs(results) -> list[str]:
+    return [hit.medication.slug for hit in results.medications]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["baclofen", "Baclofen", "BACLOFEN 10 mg", "Lioresal", "lioresal", "Ozobax", "Lyvispah", "baclofen tablets"],
+)
+def test_name_or_brand_name_finds_the_medication_first(shipped_content, query):
+    assert slugs(search(query))[:1] == ["baclofen"]
+
+
+@pytest.mark.parametrize("query", ["baclofn", "bacloffen", "baklofen", "Lioresall", "Liorsal"])
+def test_a_typo_still_finds_the_medication_and_suggests_the_name(shipped_content, query):
+    results = search(query)
+    assert slugs(results)[:1] == ["baclofen"]
+    assert results.suggestion
+
+
+@pytest.mark.parametrize("query", ["multiple sclerosis", "MS", "spinal cord injury"])
+def test_a_condition_finds_the_medications_used_for_it(shipped_content, query):
+    results = search(query)
+    assert "baclofen" in slugs(results)
+    assert results.conditions
+
+
+def test_leaflet_text_is_searched(shipped_content):
+    assert "baclofen" in slugs(search("sleepy"))
+    assert "baclofen" in slugs(search("Drowsiness"))
+
+
+def test_nothing_matching_gives_no_results_and_no_error(shipped_content):
+    results = search("zzqqxx")
+    assert results.medications == [] and results.conditions == []
+
+
+def test_catalogue_medications_without_a_leaflet_are_not_results(shipped_content):
+    assert "oxycodone" not in slugs(search("oxycodone"))
+
+
+def test_unpublished_medications_are_never_results(db):
+    make_medication(name="Secretol", slug="secretol", status="draft", sections=2)
+    assert slugs(search("Secretol")) == []
+
+
+def test_exact_name_ranks_above_partial_and_text_matches(db):
+    make_medication(name="Zorb", slug="zorb", sections=1)
+    make_medication(name="Zorbamine", slug="zorbamine", sections=1)
+    assert slugs(search("zorb"))[0] == "zorb"
+    assert slugs(search("zorbamine"))[0] == "zorbamine"
+
+
+def test_exact_brand_ranks_above_a_medication_that_only_mentions_it(db):
+    other = make_medication(name="Othermed", slug="othermed", sections=1)
+    section = other.sections.first()
+    section.body = "Do not confuse this with Brandix."
+    section.save()
+    make_medication(name="Genericol", slug="genericol", brands=["Brandix"], sections=1)
+    assert slugs(search("Brandix"))[0] == "genericol"
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_search_takes_a_fixed_number_of_queries(client, django_assert_num_queries, count):
+    for i in range(count):
+        make_medication(name=f"Medicine{i}x", slug=f"med-{i}x", sections=2, uses=1, brands=[f"Brand{i}x"])
+    expected = 7 if connection.vendor == "postgresql" else 6
+    with django_assert_num_queries(expected):
+        response = client.get("/search/?q=Medicine1x")
+    assert response.status_code == 200
+
+
+def test_search_page_shows_the_suggestion_and_escapes_the_query(client, shipped_content):
+    html = client.get("/search/?q=<script>baclofn").content.decode()
+    assert "<script>baclofn" not in html
+    assert "&lt;script&gt;baclofn" in html
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (pg_trgm, full-text search)")
+class TestPostgresSearch:
+    def test_pg_trgm_extension_is_installed_by_migration(self, db):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+            assert cursor.fetchone() is not None
+
+    def test_full_text_search_matches_word_forms(self, shipped_content):
+        # "stopping" in the query, "stop" in the text: the English stemmer joins them.
+        assert "baclofen" in slugs(search("stopping suddenly"))
+
+    def test_trigram_similarity_finds_a_misspelt_brand(self, shipped_content):
+        assert slugs(search("Lyvispa"))[:1] == ["baclofen"]
