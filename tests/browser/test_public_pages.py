@@ -1,0 +1,76 @@
+"""What only a browser shows: the pages as rendered, keyboard use, accessibility (axe-core), and the CSP."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.conftest import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+PAGES = {
+    "home": "/",
+    "a-to-z": "/medicines/",
+    "leaflet": "/medicines/baclofen/",
+    "conditions": "/conditions/",
+    "condition": "/conditions/multiple-sclerosis/",
+    "search": "/search/?q=Lioresal",
+    "search-typo": "/search/?q=baclofn",
+    "login": "/accounts/login/",
+}
+
+
+@pytest.fixture
+def site(live_server):
+    from monographs.content_io import DEFAULT_CONTENT_DIR, load_tree
+
+    # Transactional tests start from an empty database: load the shipped content for the live server.
+    load_tree(DEFAULT_CONTENT_DIR)
+    return live_server.url
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_has_no_accessibility_violations_and_no_csp_violations(page, site, name):
+    response = page.goto(site + PAGES[name])
+    assert response.status == 200
+    results = Axe().run(
+        page,
+        options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "rules": {"target-size": {"enabled": True}}},
+    )
+    screenshot(page, name)
+    assert results.violations_count == 0, results.generate_report()
+    assert page.csp_violations == []
+
+
+def test_keyboard_only_patient_finds_baclofen_by_search_and_reads_its_side_effects(page, site):
+    page.goto(site + "/")
+    # The first Tab reaches the skip link.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
+    page.focus("#home-search-q")
+    page.keyboard.type("Lioresal")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=Lioresal")
+    link = page.get_by_role("link", name="Baclofen").first
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/medicines/baclofen/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Baclofen"
+    page.get_by_role("link", name="Side effects").first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/medicines/baclofen/#side-effects")
+    assert page.locator("#side-effects").is_visible()
+    assert page.get_by_role("heading", name="Get help now").is_visible()
+
+
+def test_printed_leaflet_hides_navigation_and_shows_the_address_and_review_date(page, site):
+    page.goto(site + "/medicines/baclofen/")
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert not page.locator(".leaflet-contents").is_visible()
+    footer = page.locator(".print-footer")
+    assert footer.is_visible()
+    assert "/medicines/baclofen/" in footer.inner_text()
+    assert "Last reviewed" in footer.inner_text()
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")
