@@ -12,9 +12,7 @@ def home(request):
     medications = list(Medication.objects.published().only("name", "slug", "summary"))
     conditions = Condition.objects.filter(uses__medication__in=Medication.objects.published()).distinct()
     letters = sorted({m.name[0].upper() for m in medications})
-    return render(
-        request, "home.html", {"medications": medications, "conditions": conditions, "letters": letters}
-    )
+    return render(request, "home.html", {"medications": medications, "conditions": conditions, "letters": letters})
 
 
 @never_cache

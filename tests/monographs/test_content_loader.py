@@ -2,12 +2,10 @@
 
 import datetime
 import json
-import sys
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError
 
 from monographs.content_io import DEFAULT_CONTENT_DIR, ContentInvalid, export_tree, load_tree
 from monographs.models import (
