@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from monographs.content_io import DEFAULT_CONTENT_DIR, load_tree
+from monographs.models import Medication
 
 
 @pytest.fixture(autouse=True)
@@ -25,8 +26,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def shipped_content(db):
-    """The content shipped in monographs/content/, as loaded at the start of the session."""
-    return db
+    """The content shipped in monographs/content/, as loaded at the start of the session (loaded again if a
+    transactional test has flushed the database since)."""
+    if not Medication.objects.filter(slug="baclofen").exists():
+        load_tree(DEFAULT_CONTENT_DIR)
 
 
 # --- CI: a skipped test is a failed run ----------------------------------------------------------------------------

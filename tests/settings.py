@@ -19,3 +19,6 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT = None
+
+# The live server's threads must not hold connections open past a test (PostgreSQL could not drop the test database).
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
