@@ -4,6 +4,9 @@ A Warning is one clinical-use fact (shaped after FHIR R5 ClinicalUseDefinition).
 text; the screening engine evaluates its trigger. One row, two views.
 """
 
+import uuid
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -115,6 +118,7 @@ class Medication(models.Model):
 
     class Meta:
         ordering = ["name"]
+        permissions = [("publish_medication", "Can publish or retire a medication's leaflet")]
         constraints = [
             _choices_check("status", MedicationStatus, "medication_status_valid"),
             models.CheckConstraint(
@@ -496,3 +500,27 @@ class Warning(models.Model):
             if crcl > high or (crcl == high and not self.crcl_max_inclusive):
                 return False
         return True
+
+
+class ScreeningRecord(models.Model):
+    """One precautions screening: who ran it, when, the answers and the flags exactly as shown (a snapshot, so
+    later content edits never rewrite history). No patient name or identifier is asked for or stored."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="screenings", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    medication = models.ForeignKey(Medication, on_delete=models.PROTECT, related_name="screenings")
+    answers = models.JSONField(help_text="The answers as given (no patient identifiers).")
+    result = models.JSONField(help_text="The result as shown: flags, CrCl used, unrecognised lines, notes.")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "screening record"
+
+    def __str__(self) -> str:
+        return f"Screening for {self.medication} on {self.created_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("screening_result", args=[self.pk])
