@@ -37,6 +37,7 @@ from .names import normalise_name
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent / "content"
 REFERENCE_DIR = "reference"
 MEDICATIONS_DIR = "medications"
+LOADER_CHANGE_REASON = "Loaded from the content files"
 
 
 # --- Errors ------------------------------------------------------------------------------------------------------
@@ -537,6 +538,7 @@ class _Writer:
                 for key, messages in exc.message_dict.items():
                     self.errors.append(record.error(None, f"{key}: {' '.join(messages)}"))
                 return None
+            obj._change_reason = LOADER_CHANGE_REASON
             obj.save()
             (self.report.created if created else self.report.updated)[model._meta.verbose_name_plural] += 1
         for name, targets in (m2m or {}).items():

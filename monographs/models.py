@@ -11,16 +11,80 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .markdown import render_markdown
 from .names import normalise_name
+from .readability import measure
 
 
 def _choices_check(field: str, choices: type[models.TextChoices], name: str) -> models.CheckConstraint:
     return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
 
 
-class Source(models.Model):
+class EditConflict(Exception):
+    """Someone else saved this row after the editor loaded it: saving now would silently overwrite their work."""
+
+    def __init__(self, instance, expected_version: int):
+        self.instance = instance
+        self.expected_version = expected_version
+        super().__init__(f"{instance._meta.verbose_name} {instance.pk} changed since version {expected_version}")
+
+
+class Versioned(models.Model):
+    """Optimistic locking: every save bumps `version`, and the UPDATE only matches the version the editor loaded
+    (checked in the same statement, so two saves can never both win)."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and self.pk is not None:
+            self._expected_version = self.version
+            self.version = self.version + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        try:
+            super().save(*args, **kwargs)
+        except EditConflict:
+            self.version = self._expected_version
+            raise
+        finally:
+            self.__dict__.pop("_expected_version", None)
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update, returning_fields):
+        expected = self.__dict__.get("_expected_version")
+        if expected is None:
+            return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update, returning_fields)
+        updated = super()._do_update(
+            base_qs.filter(version=expected), using, pk_val, values, update_fields, forced_update, returning_fields
+        )
+        if not updated and base_qs.filter(pk=pk_val).exists():
+            raise EditConflict(self, expected)
+        return updated
+
+
+class ReadabilityFields(models.Model):
+    """Readability of the patient text, measured when it is saved (shown in the admin)."""
+
+    reading_grade = models.FloatField(null=True, blank=True, editable=False, verbose_name="reading grade")
+    reading_ease = models.FloatField(null=True, blank=True, editable=False, verbose_name="reading ease")
+    smog = models.FloatField(null=True, blank=True, editable=False, verbose_name="SMOG")
+
+    class Meta:
+        abstract = True
+
+    def measure_readability(self, text: str) -> None:
+        if text.strip():
+            figures = measure(text)
+            self.reading_grade, self.reading_ease, self.smog = figures.grade, figures.ease, figures.smog
+        else:
+            self.reading_grade = self.reading_ease = self.smog = None
+
+
+class Source(Versioned):
     key = models.SlugField(
         max_length=100, unique=True, help_text="Short stable key used to cite this source, e.g. 'dailymed-baclofen'."
     )
@@ -34,6 +98,8 @@ class Source(models.Model):
     )
     accessed = models.DateField(help_text="The date the source was last read to check this content.")
 
+    history = HistoricalRecords(cascade_delete_history=False)
+
     class Meta:
         ordering = ["title"]
         verbose_name = "source"
@@ -42,10 +108,12 @@ class Source(models.Model):
         return self.title
 
 
-class DrugClass(models.Model):
+class DrugClass(Versioned):
     slug = models.SlugField(max_length=80, unique=True, help_text="Stable key, e.g. 'opioid'. Never change it.")
     name = models.CharField(max_length=120, unique=True, help_text="Name shown to clinicians, e.g. 'Opioid'.")
     description = models.TextField(blank=True, help_text="One plain sentence with examples.")
+
+    history = HistoricalRecords(cascade_delete_history=False)
 
     class Meta:
         ordering = ["name"]
@@ -56,7 +124,7 @@ class DrugClass(models.Model):
         return self.name
 
 
-class Condition(models.Model):
+class Condition(Versioned):
     slug = models.SlugField(max_length=100, unique=True, help_text="Part of the public URL. Never change it.")
     name = models.CharField(max_length=150, unique=True, help_text="Plain name, e.g. 'Multiple sclerosis'.")
     aliases = models.JSONField(default=list, blank=True, help_text="Other names people search for, e.g. 'MS'.")
@@ -64,6 +132,8 @@ class Condition(models.Model):
     description_html = models.TextField(blank=True, editable=False)
     snomed_code = models.CharField(max_length=20, blank=True, help_text="SNOMED CT concept id, if known.")
     sources = models.ManyToManyField(Source, blank=True, related_name="conditions")
+
+    history = HistoricalRecords(cascade_delete_history=False)
 
     class Meta:
         ordering = ["name"]
@@ -95,7 +165,7 @@ class MedicationStatus(models.TextChoices):
     RETIRED = "retired", "Retired"
 
 
-class Medication(models.Model):
+class Medication(Versioned):
     Status = MedicationStatus
 
     name = models.CharField(max_length=150, unique=True, help_text="Generic name, e.g. 'Baclofen'.")
@@ -112,9 +182,15 @@ class Medication(models.Model):
     last_reviewed = models.DateField(null=True, blank=True, help_text="When a pharmacist last reviewed the content.")
     next_review_due = models.DateField(null=True, blank=True, help_text="When the content must be reviewed again.")
     reviewed_by = models.CharField(max_length=200, blank=True, help_text="Who reviewed it, as shown on the leaflet.")
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MedicationQuerySet.as_manager()
+
+    history = HistoricalRecords(cascade_delete_history=False)
 
     class Meta:
         ordering = ["name"]
@@ -154,7 +230,7 @@ class NameKind(models.TextChoices):
     SYNONYM = "synonym", "Other generic name"
 
 
-class MedicationName(models.Model):
+class MedicationName(Versioned):
     Kind = NameKind
 
     medication = models.ForeignKey(Medication, on_delete=models.CASCADE, related_name="names")
@@ -162,6 +238,8 @@ class MedicationName(models.Model):
     normalised = models.CharField(max_length=150, unique=True, editable=False)
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.BRAND)
     position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords(cascade_delete_history=False)
 
     class Meta:
         ordering = ["medication", "position", "name"]
@@ -189,7 +267,7 @@ class ProductForm(models.TextChoices):
     INTRATHECAL = "intrathecal_injection", "Intrathecal injection"
 
 
-class Product(models.Model):
+class Product(Versioned):
     Form = ProductForm
 
     medication = models.ForeignKey(Medication, on_delete=models.CASCADE, related_name="products")
@@ -197,6 +275,8 @@ class Product(models.Model):
     form = models.CharField(max_length=30, choices=Form)
     strength = models.CharField(max_length=50, help_text="E.g. '10 mg' or '5 mg/5 mL'.")
     position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords(cascade_delete_history=False)
 
     class Meta:
         ordering = ["medication", "position", "name"]
@@ -214,7 +294,7 @@ class UseStatus(models.TextChoices):
     OFF_LABEL = "off_label", "Off-label"
 
 
-class Use(models.Model):
+class Use(Versioned, ReadabilityFields):
     Status = UseStatus
 
     medication = models.ForeignKey(Medication, on_delete=models.CASCADE, related_name="uses")
@@ -224,6 +304,8 @@ class Use(models.Model):
     how_it_helps_html = models.TextField(blank=True, editable=False)
     sources = models.ManyToManyField(Source, related_name="uses")
     position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords(cascade_delete_history=False)
 
     class Meta:
         ordering = ["medication", "position"]
@@ -237,6 +319,7 @@ class Use(models.Model):
 
     def save(self, *args, **kwargs):
         self.how_it_helps_html = render_markdown(self.how_it_helps)
+        self.measure_readability(self.how_it_helps)
         super().save(*args, **kwargs)
 
 
@@ -261,13 +344,15 @@ class SectionKind(models.TextChoices):
         return cls.values.index(kind)
 
 
-class LeafletSection(models.Model):
+class LeafletSection(Versioned, ReadabilityFields):
     medication = models.ForeignKey(Medication, on_delete=models.CASCADE, related_name="sections")
     kind = models.CharField(max_length=20, choices=SectionKind)
     position = models.PositiveSmallIntegerField(editable=False, default=0)
     body = models.TextField(help_text="What patients read, in Markdown. Aim for reading grade 8 or lower.")
     body_html = models.TextField(blank=True, editable=False)
     sources = models.ManyToManyField(Source, related_name="sections")
+
+    history = HistoricalRecords(cascade_delete_history=False)
 
     class Meta:
         ordering = ["medication", "position"]
@@ -287,6 +372,7 @@ class LeafletSection(models.Model):
     def save(self, *args, **kwargs):
         self.position = SectionKind.position(self.kind)
         self.body_html = render_markdown(self.body)
+        self.measure_readability(self.body)
         super().save(*args, **kwargs)
 
 
@@ -327,7 +413,7 @@ class TriggerKind(models.TextChoices):
     BREASTFEEDING = "breastfeeding", "The patient is breastfeeding"
 
 
-class Warning(models.Model):
+class Warning(Versioned, ReadabilityFields):
     """A clinical-use fact: contraindication, interaction, undesirable effect or warning, with its trigger."""
 
     Type = WarningType
@@ -374,6 +460,8 @@ class Warning(models.Model):
     action = models.TextField(help_text="What the clinician should do (Markdown).")
     action_html = models.TextField(blank=True, editable=False)
     sources = models.ManyToManyField(Source, related_name="warnings")
+
+    history = HistoricalRecords(cascade_delete_history=False)
 
     class Meta:
         ordering = ["medication", "section", "position"]
@@ -451,6 +539,7 @@ class Warning(models.Model):
         self.patient_html = render_markdown(self.patient_text)
         self.clinician_html = render_markdown(self.clinician_text)
         self.action_html = render_markdown(self.action)
+        self.measure_readability(self.patient_text)
         super().save(*args, **kwargs)
 
     @property
