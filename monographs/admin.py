@@ -99,10 +99,6 @@ class VersionedForm(forms.ModelForm):
                 current_row = type(self.instance).objects.get(pk=self.instance.pk)
                 self.initial.update(model_to_dict(current_row, fields=self._concrete_field_names()))
             self._compare_with_what_the_editor_loaded()
-
-    def _concrete_field_names(self) -> list[str]:
-        concrete = {f.name for f in self.instance._meta.fields}
-        return [name for name in self.fields if name in concrete]
         for name, field in self.fields.items():
             if name in MARKDOWN_FIELDS and isinstance(field.widget, forms.Textarea):
                 field.widget.attrs.update(
@@ -112,6 +108,10 @@ class VersionedForm(forms.ModelForm):
                     }
                 )
                 field.widget.attrs.setdefault("rows", 6)
+
+    def _concrete_field_names(self) -> list[str]:
+        concrete = {f.name for f in self.instance._meta.fields}
+        return [name for name in self.fields if name in concrete]
 
     def has_changed(self) -> bool:
         """Whether the editor changed the row itself (a reason typed or a version carried is not a change)."""
@@ -212,7 +212,7 @@ class ProductInline(VersionedInline, admin.TabularInline):
 
 class UseInline(VersionedInline, admin.StackedInline):
     model = Use
-    autocomplete_fields = ["condition", "sources"]
+    autocomplete_fields = ["condition"]
     fields = ["condition", "status", "how_it_helps", "readability", "sources", "position", "loaded_version"]
     readonly_fields = ["readability"]
 
@@ -223,7 +223,6 @@ class UseInline(VersionedInline, admin.StackedInline):
 
 class LeafletSectionInline(VersionedInline, admin.StackedInline):
     model = LeafletSection
-    autocomplete_fields = ["sources"]
     fields = ["kind", "body", "readability", "sources", "loaded_version"]
     readonly_fields = ["readability"]
 
@@ -235,7 +234,7 @@ class LeafletSectionInline(VersionedInline, admin.StackedInline):
 class WarningInline(VersionedInline, admin.StackedInline):
     model = Warning
     fk_name = "medication"
-    autocomplete_fields = ["trigger_condition", "trigger_class", "trigger_medication", "sources"]
+    autocomplete_fields = ["trigger_condition", "trigger_class", "trigger_medication"]
     readonly_fields = ["applies", "readability"]
     fields = [
         ("key", "type", "severity"),
@@ -345,7 +344,6 @@ class MedicationAdmin(ConflictSafeAdmin):
     list_display = ["name", "status", "leaflet_readability_column", "last_reviewed", "next_review_due", "page_link"]
     list_filter = ["status", LeafletFilter, ReviewDueFilter, "classes"]
     search_fields = ["name", "slug", "atc_code", "names__name"]
-    autocomplete_fields = ["classes", "sources"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["page_link", "leaflet_readability", "published_at", "published_by"]
     inlines = [MedicationNameInline, ProductInline, UseInline, LeafletSectionInline, WarningInline]
@@ -370,7 +368,7 @@ class MedicationAdmin(ConflictSafeAdmin):
     ]
 
     class Media:
-        js = ["js/admin-markdown-preview.js"]
+        js = ["js/admin-markdown-preview.js", "js/admin-a11y.js"]
         css = {"all": ["css/admin.css"]}
 
     def get_queryset(self, request):
@@ -471,7 +469,7 @@ class WarningAdmin(ConflictSafeAdmin):
     readonly_fields = ["applies", "readability"]
 
     class Media:
-        js = ["js/admin-markdown-preview.js"]
+        js = ["js/admin-markdown-preview.js", "js/admin-a11y.js"]
         css = {"all": ["css/admin.css"]}
 
     @admin.display(description="Applies")
