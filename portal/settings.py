@@ -5,6 +5,7 @@ Production: DEBUG unset, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (PostgreSQL) an
 Every parser fails loudly on a value it does not understand rather than guessing.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -68,7 +69,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "axes",
     "monographs",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -137,6 +142,19 @@ AUTH_PASSWORD_VALIDATORS = [
 # A medication edited on one admin page (names, products, uses, sections, 40+ warnings) posts well over Django's
 # default of 1,000 fields.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling: after 5 failures for one username from one address, that pair waits 15 minutes from the last
+# failure (a rolling cool-off). Locking the pair, not the account, means an attacker cannot lock a pharmacist out.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -197,5 +215,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Authorisation failures (403) are logged by django.request; login failures by axes and portal.security.
+        "django.request": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "portal.security": {"level": "INFO"},
+    },
 }

@@ -1,0 +1,58 @@
+"""Sign-in throttling: a rolling cool-off per username and address, never a permanent lock-out."""
+
+import datetime
+import logging
+
+import pytest
+from django.test import override_settings
+
+from tests.users import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def attempt(client, username, password, address="10.0.0.1"):
+    return client.post("/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+@override_settings(AXES_FAILURE_LIMIT=3)
+def test_repeated_failures_pause_that_username_from_that_address_only(client):
+    user = make_user("clinician")
+    user.set_password("the-right-password-123")
+    user.save()
+    for _ in range(3):
+        attempt(client, user.username, "wrong")
+    locked = attempt(client, user.username, "the-right-password-123")
+    assert locked.status_code == 429
+    assert "Too many sign-in attempts" in locked.content.decode()
+    # The same user from elsewhere is not locked out: an attacker cannot lock a clinician out.
+    elsewhere = attempt(client, user.username, "the-right-password-123", address="10.0.0.2")
+    assert elsewhere.status_code == 302
+
+
+@override_settings(AXES_FAILURE_LIMIT=2, AXES_COOLOFF_TIME=datetime.timedelta(minutes=15))
+def test_the_cool_off_ends_and_the_right_password_works_again(client):
+    from axes.models import AccessAttempt
+
+    user = make_user("pharmacist")
+    user.set_password("the-right-password-123")
+    user.save()
+    for _ in range(2):
+        attempt(client, user.username, "wrong")
+    assert attempt(client, user.username, "the-right-password-123").status_code == 429
+    AccessAttempt.objects.update(attempt_time=datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=16))
+    assert attempt(client, user.username, "the-right-password-123").status_code == 302
+
+
+def test_a_failed_sign_in_is_logged_without_the_password(client, caplog):
+    with caplog.at_level(logging.WARNING, logger="portal.security"):
+        attempt(client, "someone", "secret-guess")
+    assert "Sign-in failed for username 'someone'" in caplog.text
+    assert "secret-guess" not in caplog.text
+
+
+def test_a_refused_admin_page_is_logged(client, caplog):
+    client.force_login(make_user("pharmacist"))
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        assert client.get("/admin/auth/user/").status_code == 403
+    assert "Forbidden" in caplog.text
