@@ -43,6 +43,7 @@ format: venv-dev
 
 bench: venv-dev
 	$(PY) -m tests.bench
+	$(PY) -m tests.bench_screening
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

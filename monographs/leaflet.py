@@ -8,6 +8,10 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from .cache import content_version
 
 from .models import LeafletSection, Medication, Source, Use, Warning
 
@@ -132,3 +136,16 @@ def build_leaflet(medication: Medication, *, today: datetime.date) -> Leaflet:
     overdue = bool(medication.next_review_due and medication.next_review_due < today)
     brands = [n.name for n in medication.names.all() if n.kind == n.Kind.BRAND]
     return Leaflet(medication, sections, urgent, numbers.order, brands, overdue)
+
+
+def stored_leaflet_html(medication: Medication, *, today: datetime.date) -> SafeString:
+    """The leaflet's HTML, rendered once per content version and day and stored on the row (render on write,
+    done on the first read after a write): a request then reads one row instead of assembling the leaflet."""
+    key = f"{content_version()}|{today.isoformat()}"
+    if medication.leaflet_html_key == key and medication.leaflet_html:
+        return mark_safe(medication.leaflet_html)  # rendered by our own template from sanitised HTML
+    full = leaflet_queryset(Medication.objects.filter(pk=medication.pk)).get()
+    html = render_to_string("monographs/includes/leaflet_article.html", {"leaflet": build_leaflet(full, today=today)})
+    # A plain UPDATE: a cache of the content, not an edit (no version bump, no history, no purge).
+    Medication.objects.filter(pk=medication.pk).update(leaflet_html=html, leaflet_html_key=key)
+    return mark_safe(html)

@@ -187,10 +187,13 @@ class Medication(Versioned):
         settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # Render on write: the assembled leaflet, stored with the content version and date it was rendered for.
+    leaflet_html = models.TextField(blank=True, editable=False)
+    leaflet_html_key = models.CharField(max_length=80, blank=True, editable=False)
 
     objects = MedicationQuerySet.as_manager()
 
-    history = HistoricalRecords(cascade_delete_history=False)
+    history = HistoricalRecords(cascade_delete_history=False, excluded_fields=["leaflet_html", "leaflet_html_key"])
 
     class Meta:
         ordering = ["name"]

@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from .http import public_page
-from .leaflet import build_leaflet, leaflet_queryset
+from .leaflet import stored_leaflet_html
 from .models import Condition, Medication, MedicationName
 from .search import search as run_search
 
@@ -29,10 +29,13 @@ def medication_list(request):
 @public_page
 def medication_detail(request, slug):
     base = Medication.objects.with_leaflet() if can_preview(request.user) else Medication.objects.published()
-    medication = get_object_or_404(leaflet_queryset(base), slug=slug)
-    leaflet = build_leaflet(medication, today=timezone.localdate())
-    is_preview = medication.status != Medication.Status.PUBLISHED
-    return render(request, "monographs/medication_detail.html", {"leaflet": leaflet, "is_preview": is_preview})
+    medication = get_object_or_404(base, slug=slug)
+    context = {
+        "medication": medication,
+        "leaflet_html": stored_leaflet_html(medication, today=timezone.localdate()),
+        "is_preview": medication.status != Medication.Status.PUBLISHED,
+    }
+    return render(request, "monographs/medication_detail.html", context)
 
 
 @public_page

@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "monographs.http.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -88,6 +89,12 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a locked-out sign-in into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# `make bench` compares the leaflet with the same content served by django.contrib.flatpages; only then is it on.
+BENCHMARK_FLATPAGES = env_bool("BENCHMARK_FLATPAGES", False)
+if BENCHMARK_FLATPAGES:
+    INSTALLED_APPS += ["django.contrib.sites", "django.contrib.flatpages"]
+    SITE_ID = 1
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"

@@ -1,5 +1,5 @@
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
@@ -25,3 +25,11 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def robots_txt(request):
+    """Crawlers may read the public leaflets; they have no business in the admin, accounts or screening."""
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /accounts/", "Disallow: /screening/", "Disallow: /api/"]
+    response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
