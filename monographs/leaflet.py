@@ -12,7 +12,6 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from .cache import content_version
-
 from .models import LeafletSection, Medication, Source, Use, Warning
 
 

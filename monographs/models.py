@@ -549,7 +549,7 @@ class Warning(Versioned, ReadabilityFields):
     def renal_band(self) -> str:
         """The CrCl range in words, e.g. 'CrCl 30 to under 50 mL/min'."""
         low, high = self.crcl_min, self.crcl_max
-        fmt = lambda v: f"{v:g}"  # noqa: E731
+        fmt = lambda v: f"{float(v):g}"  # noqa: E731  (Decimal("30.0") reads "30")
         if low is not None and high is not None:
             low_word = "" if self.crcl_min_inclusive else "over "
             high_word = "" if self.crcl_max_inclusive else "under "

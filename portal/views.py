@@ -1,7 +1,10 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from monographs.http import public_page
 from monographs.models import Condition, Medication
@@ -33,3 +36,12 @@ def robots_txt(request):
     response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+@never_cache
+@require_POST
+@login_required
+def keep_alive(request):
+    """'Stay signed in': any request renews the session (SESSION_SAVE_EVERY_REQUEST); say for how long."""
+    request.session.modified = True
+    return JsonResponse({"expires_in": settings.SESSION_COOKIE_AGE})

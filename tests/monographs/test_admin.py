@@ -316,7 +316,7 @@ def test_content_loader_changes_are_recorded_in_history(shipped_content):
     assert record.history_change_reason == "Loaded from the content files"
 
 
-# --- Sanitising and the live preview ----------------------------------------------------------------------------------
+# --- Sanitising and the live preview ---
 
 XSS_PAYLOADS = [
     "<script>alert(1)</script>",
@@ -378,7 +378,7 @@ def test_live_preview_is_refused_to_clinicians(client):
     assert "/admin/login/" in response["Location"]
 
 
-# --- Cache: a correction reaches readers at once ---------------------------------------------------------------------
+# --- Cache: a correction reaches readers at once ---
 
 
 def test_an_admin_correction_purges_the_cached_leaflet_at_once(
@@ -399,7 +399,7 @@ def test_an_admin_correction_purges_the_cached_leaflet_at_once(
     assert "A corrected storage sentence." in patient.get("/medicines/baclofen/").content.decode()
 
 
-# --- Demo users ---------------------------------------------------------------------------------------------------------
+# --- Demo users -------------------------------------------------------------------------------------------------------
 
 
 def test_demo_users_get_fresh_random_passwords_and_their_groups(settings, capsys):

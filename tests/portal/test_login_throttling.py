@@ -56,3 +56,15 @@ def test_a_refused_admin_page_is_logged(client, caplog):
     with caplog.at_level(logging.WARNING, logger="django.request"):
         assert client.get("/admin/auth/user/").status_code == 403
     assert "Forbidden" in caplog.text
+
+
+def test_keep_alive_renews_a_signed_in_session(client):
+    client.force_login(make_user("clinician"))
+    response = client.post("/accounts/keep-alive/")
+    assert response.status_code == 200
+    assert response.json()["expires_in"] == 30 * 60
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_keep_alive_needs_a_session(client):
+    assert client.post("/accounts/keep-alive/").status_code == 302

@@ -1,0 +1,112 @@
+"""The engine against the shipped baclofen rules and catalogue, read from the database by rules.py."""
+
+import pytest
+
+from monographs.models import Warning
+from monographs.screening import rules
+from monographs.screening.engine import Answers, Creatinine, KidneyAnswers, screen
+from tests.factories import make_medication
+
+pytestmark = pytest.mark.django_db
+
+
+def screen_baclofen(**answers):
+    data = rules.screening_data(medication_slug="baclofen")
+    return screen(medication=data.medication, rules=data.rules, index=data.index, answers=Answers(**answers))
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        pytest.param(
+            {
+                "pregnancy": "pregnant",
+                "conditions": frozenset({"epilepsy"}),
+                "kidney": KidneyAnswers(crcl_ml_min=42),
+                "current_medications": ("Oxycodone 5 mg", "lisinopril"),
+            },
+            {"pregnancy", "epilepsy", "renal-crcl-30-50", "opioids", "cns-depressants", "antihypertensives"},
+            id="pregnant-epilepsy-crcl-42-oxycodone-lisinopril",
+        ),
+        pytest.param({"pregnancy": "not_pregnant"}, set(), id="nothing-to-flag"),
+        pytest.param(
+            {
+                "pregnancy": "not_applicable",
+                "breastfeeding": True,
+                "kidney": KidneyAnswers(dialysis=True),
+                "current_medications": ("Lioresal 10 mg",),
+            },
+            {"breastfeeding", "dialysis", "duplicate-therapy"},
+            id="breastfeeding-dialysis-duplicate-by-brand",
+        ),
+        pytest.param(
+            {
+                "pregnancy": "planning",
+                "kidney": KidneyAnswers(creatinine=Creatinine(88.4, "umol/L"), age_years=60, weight_kg=72, sex="male"),
+            },
+            {"pregnancy", "renal-crcl-50-80"},
+            id="planning-cockcroft-gault-80-exactly",
+        ),
+        pytest.param({"kidney": KidneyAnswers(egfr=29.9)}, {"renal-crcl-below-30"}, id="egfr-29.9"),
+        pytest.param({"kidney": KidneyAnswers(crcl_ml_min=80.1)}, set(), id="crcl-80.1"),
+        pytest.param(
+            {"current_medications": ("Amitriptyline 25mg nocte", "Priadel 400mg", "Sinemet", "Nardil", "Metformin")},
+            {"tricyclic-antidepressants", "cns-depressants", "lithium", "levodopa", "mao-inhibitors", "antidiabetics"},
+            id="each-interacting-class",
+        ),
+        pytest.param(
+            {"conditions": frozenset({"stroke", "porphyria", "multiple-sclerosis"})},
+            {"stroke", "porphyria"},
+            id="conditions-only-those-with-a-rule",
+        ),
+    ],
+)
+def test_shipped_baclofen_scenarios(answers, expected):
+    assert screen_baclofen(**answers).flag_keys == expected
+
+
+def test_shipped_texts_and_sources_reach_the_flag():
+    result = screen_baclofen(current_medications=("OxyContin 20 mg bd",))
+    opioids = next(flag for flag in result.flags if flag.key == "opioids")
+    warning = Warning.objects.get(medication__slug="baclofen", key="opioids")
+    assert opioids.title == warning.title
+    assert opioids.clinician_html == warning.clinician_html
+    assert opioids.action == warning.action
+    assert {s.url for s in opioids.sources} == set(warning.sources.values_list("url", flat=True))
+    assert opioids.trigger.drug_class.slug == "opioid"
+
+
+def test_unrecognised_lines_get_suggestions_from_the_catalogue():
+    result = screen_baclofen(current_medications=("Oxycodon 5mg", "Zestrill", "completely unknown"))
+    assert [(u.line, u.suggestion) for u in result.unrecognised] == [
+        ("Oxycodon 5mg", "Oxycodone"),
+        ("Zestrill", "Zestril (lisinopril)"),
+        ("completely unknown", None),
+    ]
+
+
+def test_screening_data_is_none_for_an_unpublished_or_unknown_medication():
+    draft = make_medication(status="draft")
+    assert rules.screening_data(medication_slug=draft.slug) is None
+    assert rules.screening_data(medication_slug="oxycodone") is None  # a catalogue entry: no leaflet
+    assert rules.screening_data(medication_slug="no-such-thing") is None
+
+
+def test_screening_data_takes_a_fixed_number_of_queries(django_assert_num_queries):
+    with django_assert_num_queries(6):
+        data = rules.screening_data(medication_slug="baclofen")
+    assert len(data.rules) == Warning.objects.filter(medication__slug="baclofen").count()
+    for n in range(20):
+        make_medication(brands=[f"Brand A{n}", f"Brand B{n}"])
+    with django_assert_num_queries(6):
+        rules.screening_data(medication_slug="baclofen")
+
+
+def test_the_form_choices_come_from_the_data(django_assert_num_queries):
+    with django_assert_num_queries(1):
+        medications = rules.screenable_medications()
+    assert ("baclofen", "Baclofen") in medications
+    with django_assert_num_queries(1):
+        triggers = rules.condition_triggers()
+    assert ("baclofen", "epilepsy", "Epilepsy") in triggers
+    assert not any(slug == "multiple-sclerosis" for _, slug, _ in triggers)
