@@ -9,7 +9,7 @@ PYTHON := $(shell for c in python3.14 python3.13 python3.12 python3 $$(ls -d $$H
 	if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	command -v $$c; break; fi; done)
 
-.PHONY: run test lint format bench venv venv-dev clean
+.PHONY: run test lint format bench load venv venv-dev clean
 
 $(VENV)/.runtime: requirements.txt
 	@test -n "$(PYTHON)" || { echo "make: Python 3.12 or newer is needed and none was found (on PATH or in pyenv)." >&2; exit 1; }
@@ -44,6 +44,9 @@ format: venv-dev
 bench: venv-dev
 	$(PY) -m tests.bench
 	$(PY) -m tests.bench_screening
+
+load: venv-dev
+	$(PY) -m tests.load
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -45,3 +46,13 @@ def keep_alive(request):
     """'Stay signed in': any request renews the session (SESSION_SAVE_EVERY_REQUEST); say for how long."""
     request.session.modified = True
     return JsonResponse({"expires_in": settings.SESSION_COOKIE_AGE})
+
+
+def csrf_failure(request, reason=""):
+    """API clients get the refusal as JSON, like every other API error; pages get Django's explanation."""
+    if request.path.startswith("/api/"):
+        message = f"CSRF check failed ({reason}). Send the csrftoken cookie's value in the X-CSRFToken header."
+        response = JsonResponse({"errors": {"__all__": [message]}}, status=403)
+        response["Cache-Control"] = "no-store"
+        return response
+    return django_csrf_failure(request, reason=reason)

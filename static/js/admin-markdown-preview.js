@@ -28,7 +28,9 @@
     textarea.insertAdjacentElement("afterend", box);
 
     var timer = null;
+    var latest = 0;
     function refresh() {
+      var request = ++latest;
       var data = new FormData();
       data.append("text", textarea.value);
       fetch(textarea.dataset.previewUrl, {
@@ -39,7 +41,7 @@
       }).then(function (response) {
         return response.ok ? response.json() : null;
       }).then(function (result) {
-        if (!result) { return; }
+        if (!result || request !== latest) { return; } // an older answer arriving late
         body.innerHTML = result.html; // sanitised on the server against an allow-list
         if (textarea.dataset.markdownPreview === "patient" && textarea.value.trim()) {
           figures.textContent = "Reading grade " + result.grade + " · reading ease " + result.ease +
@@ -54,7 +56,10 @@
       clearTimeout(timer);
       timer = setTimeout(refresh, 400);
     });
-    refresh();
+    // One request when the editor reaches the field, not one per field on page load (a medication has ~100).
+    textarea.addEventListener("focus", function () {
+      if (!body.dataset.loaded) { body.dataset.loaded = "1"; refresh(); }
+    });
   }
 
   function attachAll(root) {

@@ -65,3 +65,12 @@ def screenshot(page, name: str) -> None:
         page.set_viewport_size(size)
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
     page.set_viewport_size(original)
+
+
+def tab_to(page, selector: str, limit: int = 80) -> None:
+    """Press Tab until the element matching selector has the focus (fails if it is not reachable)."""
+    for _ in range(limit):
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{selector} is not reachable with the Tab key")

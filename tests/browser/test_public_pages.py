@@ -3,7 +3,7 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,16 +47,15 @@ def test_keyboard_only_patient_finds_baclofen_by_search_and_reads_its_side_effec
     # The first Tab reaches the skip link.
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
-    page.focus("#home-search-q")
+    tab_to(page, "#home-search-q")
     page.keyboard.type("Lioresal")
     page.keyboard.press("Enter")
     page.wait_for_url("**/search/?q=Lioresal")
-    link = page.get_by_role("link", name="Baclofen").first
-    link.focus()
+    tab_to(page, "main a[href='/medicines/baclofen/']")
     page.keyboard.press("Enter")
     page.wait_for_url("**/medicines/baclofen/")
     assert page.get_by_role("heading", level=1).inner_text() == "Baclofen"
-    page.get_by_role("link", name="Side effects").first.focus()
+    tab_to(page, ".leaflet-contents a[href='#side-effects']")
     page.keyboard.press("Enter")
     page.wait_for_url("**/medicines/baclofen/#side-effects")
     assert page.locator("#side-effects").is_visible()

@@ -68,3 +68,13 @@ def test_keep_alive_renews_a_signed_in_session(client):
 
 def test_keep_alive_needs_a_session(client):
     assert client.post("/accounts/keep-alive/").status_code == 302
+
+
+def test_an_api_post_without_a_csrf_token_is_refused_as_json(db):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user("clinician"))
+    response = client.post("/api/screenings/", {"medication": "baclofen"}, content_type="application/json")
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["errors"]["__all__"][0]
