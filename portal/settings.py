@@ -135,8 +135,12 @@ if REDIS_URL:
             "KEY_PREFIX": "portal",
         }
     }
-else:
+elif DEBUG:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}}
+else:
+    # A local-memory cache is one per process: a page purged by the worker that saved an edit would stay stale in
+    # every other worker. Production must share one cache.
+    raise ImproperlyConfigured("REDIS_URL must be set when DEBUG is off (all app processes must share the cache)")
 
 # How long a browser or CDN may reuse a public page before asking again (it revalidates with the ETag).
 PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 300)

@@ -58,6 +58,16 @@ def postgres_reachable() -> bool:
         return False
 
 
+def shared_cache_ready(url: str) -> None:
+    """Production settings need Redis (every worker must see a purge); start from an empty benchmark database."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
+    except redis.exceptions.ConnectionError:
+        raise SystemExit(f"Redis is not reachable at {url}: start redis-server (or set BENCH_REDIS_URL)") from None
+
+
 def manage(env: dict, *args: str) -> str:
     result = subprocess.run(
         [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
@@ -157,9 +167,11 @@ def run_database(label: str, database_url: str, workdir: Path) -> dict:
         "SECRET_KEY": "bench-only-" + "x" * 50,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": database_url,
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"),
         "BENCHMARK_FLATPAGES": "1",
         "PUBLIC_PAGE_MAX_AGE": "300",
     }
+    shared_cache_ready(env["REDIS_URL"])
     state = prepare(env, label)
     cookies = state["cookies"]
     cookie_header = "; ".join(f"{k}={v}" for k, v in cookies.items())

@@ -15,7 +15,7 @@ import tempfile
 import threading
 import urllib.request
 
-from tests.bench import ROOT, free_port, manage, postgres_reachable, wait_until_up
+from tests.bench import ROOT, free_port, manage, postgres_reachable, shared_cache_ready, wait_until_up
 
 DURATION = int(os.environ.get("LOAD_SECONDS", "60"))
 CONNECTIONS = int(os.environ.get("LOAD_CONNECTIONS", "64"))
@@ -60,7 +60,9 @@ def main() -> int:
         "SECRET_KEY": "load-only-" + "x" * 50,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": database_url,
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"),
     }
+    shared_cache_ready(env["REDIS_URL"])
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "load_content")
     manage(env, "collectstatic", "--noinput", "-v0")
@@ -91,7 +93,7 @@ def main() -> int:
         )
         for thread in threads:
             thread.join()
-        edits = len(editor.stdout.split())
+        edits = len([line for line in editor.stdout.splitlines() if line.strip().isdigit()])
         check = manage(
             env,
             "shell",

@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
+# Production settings insist on a shared cache; the tests replace it with local memory below (no Redis needed).
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 
 from portal.settings import *  # noqa: E402,F403
 

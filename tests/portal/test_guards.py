@@ -14,6 +14,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "x" * 20 + "-production-like-secret-key-with-enough-entropy-0123456789",
     "ALLOWED_HOSTS": "medicines.example.org",
     "DATABASE_URL": "sqlite:///:memory:",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
     "PATH": os.environ.get("PATH", ""),
 }
 
@@ -52,3 +53,10 @@ def test_every_response_carries_the_content_security_policy(client, db):
     for directive in ("default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"):
         assert directive in policy
     assert "unsafe-inline" not in policy
+
+
+def test_production_settings_refuse_to_start_without_a_shared_cache():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "REDIS_URL"}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "REDIS_URL must be set" in result.stderr
