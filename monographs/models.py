@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from .markdown import render_markdown
 from .names import normalise_name
 from .readability import measure
+from .screening import engine
 
 
 def _choices_check(field: str, choices: type[models.TextChoices], name: str) -> models.CheckConstraint:
@@ -547,18 +548,8 @@ class Warning(Versioned, ReadabilityFields):
 
     @property
     def renal_band(self) -> str:
-        """The CrCl range in words, e.g. 'CrCl 30 to under 50 mL/min'."""
-        low, high = self.crcl_min, self.crcl_max
-        fmt = lambda v: f"{float(v):g}"  # noqa: E731  (Decimal("30.0") reads "30")
-        if low is not None and high is not None:
-            low_word = "" if self.crcl_min_inclusive else "over "
-            high_word = "" if self.crcl_max_inclusive else "under "
-            return f"CrCl {low_word}{fmt(low)} to {high_word}{fmt(high)} mL/min"
-        if low is not None:
-            return f"CrCl {fmt(low)} mL/min or more" if self.crcl_min_inclusive else f"CrCl over {fmt(low)} mL/min"
-        if high is not None:
-            return f"CrCl {fmt(high)} mL/min or less" if self.crcl_max_inclusive else f"CrCl under {fmt(high)} mL/min"
-        return ""
+        """The CrCl range in words, e.g. 'CrCl 30 to under 50 mL/min' (the screening engine's own wording)."""
+        return engine.renal_band(self)
 
     @property
     def trigger_description(self) -> str:
@@ -582,16 +573,9 @@ class Warning(Versioned, ReadabilityFields):
         return "always"
 
     def crcl_in_band(self, crcl: float) -> bool:
-        """Is this CrCl (mL/min) inside the warning's range, honouring each edge's inclusiveness?"""
-        if self.crcl_min is not None:
-            low = float(self.crcl_min)
-            if crcl < low or (crcl == low and not self.crcl_min_inclusive):
-                return False
-        if self.crcl_max is not None:
-            high = float(self.crcl_max)
-            if crcl > high or (crcl == high and not self.crcl_max_inclusive):
-                return False
-        return True
+        """Is this CrCl (mL/min) inside the warning's range, honouring each edge's inclusiveness? The screening
+        engine's rule, so the admin, the tests and the engine can never disagree."""
+        return engine.crcl_in_band(self, crcl)
 
 
 class ScreeningRecord(models.Model):

@@ -280,8 +280,8 @@ def kidney_methods_given(kidney: KidneyAnswers) -> list[str]:
     return given
 
 
-def _number(value: float) -> str:
-    return f"{value:g}"
+def _number(value) -> str:
+    return f"{float(value):g}"  # Decimal("30.0") from the database reads "30", like the float 30.0
 
 
 def kidney_function(kidney: KidneyAnswers) -> KidneyFunction:
@@ -325,7 +325,7 @@ def kidney_function(kidney: KidneyAnswers) -> KidneyFunction:
 
 
 def crcl_in_band(rule: Rule, crcl: float) -> bool:
-    """Is this CrCl inside the rule's range, honouring each edge's inclusiveness (as Warning.crcl_in_band)?"""
+    """Is this CrCl inside the rule's range, honouring each edge's inclusiveness? (Warning.crcl_in_band is this.)"""
     if rule.crcl_min is not None:
         low = float(rule.crcl_min)
         if crcl < low or (crcl == low and not rule.crcl_min_inclusive):
@@ -338,7 +338,7 @@ def crcl_in_band(rule: Rule, crcl: float) -> bool:
 
 
 def renal_band(rule: Rule) -> str:
-    """The rule's CrCl range in words, as Warning.renal_band words it: 'CrCl 30 to under 50 mL/min'."""
+    """The rule's CrCl range in words: 'CrCl 30 to under 50 mL/min'. (Warning.renal_band is this.)"""
     low, high = rule.crcl_min, rule.crcl_max
     if low is not None and high is not None:
         low_word = "" if rule.crcl_min_inclusive else "over "
