@@ -19,6 +19,9 @@ from django.utils.http import parse_etags
 from .cache import content_version
 
 PAGE_CACHE_TIMEOUT = 60 * 60 * 24
+# Only addresses a page is really known by are stored: random query strings (?utm_..., ?x=123) are still served,
+# but must not fill the cache with copies of the same page.
+CACHED_QUERY_PARAMETERS = {"q"}
 
 
 def _etag(request) -> str:
@@ -89,7 +92,8 @@ def public_page(view):
             response = view(request, *args, **kwargs)
             if response.status_code != 200:
                 return response
-            cache.set(key, (response.content, response["Content-Type"]), PAGE_CACHE_TIMEOUT)
+            if set(request.GET) <= CACHED_QUERY_PARAMETERS:
+                cache.set(key, (response.content, response["Content-Type"]), PAGE_CACHE_TIMEOUT)
         _public_headers(response, etag)
         return response
 

@@ -188,3 +188,13 @@ def test_list_pages_render_with_a_fixed_number_of_queries(client, django_assert_
     for url, queries in (("/", 2), ("/medicines/", 2), ("/conditions/", 1)):
         with django_assert_num_queries(queries):
             assert client.get(url).status_code == 200
+
+
+def test_unknown_query_parameters_are_served_but_never_fill_the_page_cache(client, shipped_content):
+    from django.core.cache import cache
+
+    client.get("/medicines/baclofen/")
+    keys_before = len(cache._cache)
+    for n in range(5):
+        assert client.get(f"/medicines/baclofen/?utm_source={n}").status_code == 200
+    assert len(cache._cache) == keys_before
