@@ -61,3 +61,19 @@ def test_keyboard_only_clinician_fixes_a_mistake_from_the_error_summary_and_gets
     assert "Opioid painkillers" in page.content()
     assert page.locator("input[name=pregnancy]:checked").count() == 0  # the result page, not the form
     screenshot(page, "keyboard-screening-result")
+
+
+def test_a_failed_sign_in_puts_the_focus_on_the_error_summary(page, live_server):
+    page.goto(live_server.url + "/accounts/login/")
+    tab_to(page, "#id_username")
+    page.keyboard.type("nobody")
+    tab_to(page, "#id_password")
+    page.keyboard.type("wrong-password")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.title().startswith("Error: ")
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    tab_to(page, "#error-summary a")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "id_username"
+    assert page.csp_violations == []
