@@ -16,7 +16,7 @@ from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseNotMod
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags
 
-from .cache import content_version
+from .cache import content_version, local_pages
 
 PAGE_CACHE_TIMEOUT = 60 * 60 * 24
 # Only addresses a page is really known by are stored: random query strings (?utm_..., ?x=123) are still served,
@@ -40,6 +40,38 @@ def _public_headers(response, etag: str) -> None:
 _NOT_PUBLIC_PREFIXES = ("/admin/", "/accounts/", "/screening/", "/api/", "/static/", "/healthz/")
 
 
+def _cacheable(request) -> bool:
+    return set(request.GET) <= CACHED_QUERY_PARAMETERS
+
+
+def _cached_page(key: str) -> tuple[bytes, str] | None:
+    """This process's copy first, then the shared cache (whose hit is kept locally for the next request)."""
+    entry = local_pages.get(key)
+    if entry is None:
+        entry = cache.get(key)
+        if entry is not None:
+            local_pages.set(key, entry)
+    return entry
+
+
+def _store_page(key: str, entry: tuple[bytes, str]) -> None:
+    local_pages.set(key, entry)
+    cache.set(key, entry, PAGE_CACHE_TIMEOUT)
+
+
+def _cached_response(entry: tuple[bytes, str], etag: str) -> HttpResponse:
+    content, content_type = entry
+    response = HttpResponse(content, content_type=content_type)
+    _public_headers(response, etag)
+    return response
+
+
+def _not_modified(etag: str) -> HttpResponseNotModified:
+    response = HttpResponseNotModified()
+    _public_headers(response, etag)
+    return response
+
+
 class PublicPageCacheMiddleware:
     """The fast path for anonymous visitors, before sessions and authentication are touched: a conditional request
     whose ETag is current is a 304, and a page already in the cache is served from it. Everything else (and every
@@ -57,15 +89,13 @@ class PublicPageCacheMiddleware:
         ):
             etag = _etag(request)
             if etag in parse_etags(request.headers.get("If-None-Match", "")):
-                response = HttpResponseNotModified()
-                _public_headers(response, etag)
-                return response
-            cached = cache.get(f"page:{etag}")
-            if cached is not None:
-                content, content_type = cached
-                response = HttpResponse(content, content_type=content_type)
-                _public_headers(response, etag)
-                return response
+                return _not_modified(etag)
+            if _cacheable(request):
+                entry = _cached_page(f"page:{etag}")
+                if entry is not None:
+                    return _cached_response(entry, etag)
+            # public_page need not look again for this request.
+            request._public_page_etag = etag
         return self.get_response(request)
 
 
@@ -78,22 +108,20 @@ def public_page(view):
             response = view(request, *args, **kwargs)
             patch_cache_control(response, private=True, no_cache=True)
             return response
-        etag = _etag(request)
-        if etag in parse_etags(request.headers.get("If-None-Match", "")):
-            response = HttpResponseNotModified()
-            _public_headers(response, etag)
-            return response
+        looked_up = getattr(request, "_public_page_etag", None)
+        etag = looked_up or _etag(request)
+        if looked_up is None and etag in parse_etags(request.headers.get("If-None-Match", "")):
+            return _not_modified(etag)
         key = f"page:{etag}"
-        cached = cache.get(key)
-        if cached is not None:
-            content, content_type = cached
-            response = HttpResponse(content, content_type=content_type)
-        else:
-            response = view(request, *args, **kwargs)
-            if response.status_code != 200:
-                return response
-            if set(request.GET) <= CACHED_QUERY_PARAMETERS:
-                cache.set(key, (response.content, response["Content-Type"]), PAGE_CACHE_TIMEOUT)
+        cacheable = _cacheable(request)
+        entry = _cached_page(key) if cacheable and looked_up is None else None
+        if entry is not None:
+            return _cached_response(entry, etag)
+        response = view(request, *args, **kwargs)
+        if response.status_code != 200:
+            return response
+        if cacheable:
+            _store_page(key, (response.content, response["Content-Type"]))
         _public_headers(response, etag)
         return response
 

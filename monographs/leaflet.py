@@ -139,12 +139,17 @@ def build_leaflet(medication: Medication, *, today: datetime.date) -> Leaflet:
 
 def stored_leaflet_html(medication: Medication, *, today: datetime.date) -> SafeString:
     """The leaflet's HTML, rendered once per content version and day and stored on the row (render on write,
-    done on the first read after a write): a request then reads one row instead of assembling the leaflet."""
+    done on the first read after a write): a request then reads one row instead of assembling the leaflet.
+    Empty when the medication has no leaflet sections."""
     key = f"{content_version()}|{today.isoformat()}"
-    if medication.leaflet_html_key == key and medication.leaflet_html:
+    if medication.leaflet_html_key == key:
         return mark_safe(medication.leaflet_html)  # rendered by our own template from sanitised HTML
     full = leaflet_queryset(Medication.objects.filter(pk=medication.pk)).get()
-    html = render_to_string("monographs/includes/leaflet_article.html", {"leaflet": build_leaflet(full, today=today)})
+    if full.sections.all():
+        leaflet = build_leaflet(full, today=today)
+        html = render_to_string("monographs/includes/leaflet_article.html", {"leaflet": leaflet})
+    else:
+        html = ""  # no leaflet sections: nothing for patients (the page is a 404), remembered like any render
     # A plain UPDATE: a cache of the content, not an edit (no version bump, no history, no purge).
     Medication.objects.filter(pk=medication.pk).update(leaflet_html=html, leaflet_html_key=key)
     return mark_safe(html)

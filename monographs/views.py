@@ -28,11 +28,18 @@ def medication_list(request):
 
 @public_page
 def medication_detail(request, slug):
-    base = Medication.objects.with_leaflet() if can_preview(request.user) else Medication.objects.published()
+    # Published only, for the public; whether there is a leaflet at all is known from its stored render (an
+    # EXISTS over the sections here would cost more than the rest of the query).
+    base = Medication.objects.all()
+    if not can_preview(request.user):
+        base = base.filter(status=Medication.Status.PUBLISHED)
     medication = get_object_or_404(base, slug=slug)
+    leaflet_html = stored_leaflet_html(medication, today=timezone.localdate())
+    if not leaflet_html:
+        raise Http404("This medicine has no leaflet.")
     context = {
         "medication": medication,
-        "leaflet_html": stored_leaflet_html(medication, today=timezone.localdate()),
+        "leaflet_html": leaflet_html,
         "is_preview": medication.status != Medication.Status.PUBLISHED,
     }
     return render(request, "monographs/medication_detail.html", context)

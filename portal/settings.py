@@ -144,6 +144,11 @@ else:
 
 # How long a browser or CDN may reuse a public page before asking again (it revalidates with the ETag).
 PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 300)
+# How long each process may use the content version it last read before asking the shared cache again: the most
+# time an edit saved through one app server takes to reach the others (the saving process sees it at once).
+CONTENT_VERSION_LOCAL_TTL = float(os.environ.get("CONTENT_VERSION_LOCAL_TTL", "1"))
+# Each process also keeps the public pages it served most recently in memory, in front of the shared cache.
+LOCAL_PAGE_CACHE_BYTES = env_int("LOCAL_PAGE_CACHE_BYTES", 16 * 1024 * 1024)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -5,6 +5,7 @@ import os
 import pytest
 from django.core.cache import cache
 
+from monographs.cache import forget_local_state
 from monographs.content_io import DEFAULT_CONTENT_DIR, load_tree
 from monographs.models import Medication
 
@@ -12,8 +13,10 @@ from monographs.models import Medication
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
+    forget_local_state()
     yield
     cache.clear()
+    forget_local_state()
 
 
 @pytest.fixture(scope="session")

@@ -193,8 +193,11 @@ def test_list_pages_render_with_a_fixed_number_of_queries(client, django_assert_
 def test_unknown_query_parameters_are_served_but_never_fill_the_page_cache(client, shipped_content):
     from django.core.cache import cache
 
+    from monographs.cache import local_pages
+
     client.get("/medicines/baclofen/")
-    keys_before = len(cache._cache)
+    keys_before, local_before = len(cache._cache), len(local_pages)
     for n in range(5):
         assert client.get(f"/medicines/baclofen/?utm_source={n}").status_code == 200
     assert len(cache._cache) == keys_before
+    assert len(local_pages) == local_before

@@ -1,0 +1,117 @@
+"""The per-process layer in front of the shared cache: the remembered content version and the local page LRU.
+
+These are what make a 304 and a cached page cost no network round trip; the tests pin that they never serve a
+page from another content version than the one the process knows, and that an edit saved elsewhere is picked up
+within CONTENT_VERSION_LOCAL_TTL.
+"""
+
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+
+from monographs import cache as content_cache
+from monographs.cache import CONTENT_VERSION_KEY, LocalPageCache, bump_content_version, content_version, local_pages
+from monographs.models import Medication
+
+URL = "/medicines/baclofen/"
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    fake = FakeClock()
+    with mock.patch.object(content_cache.time, "monotonic", fake):
+        yield fake
+
+
+def test_the_version_is_remembered_for_the_ttl_then_read_again(settings, clock):
+    settings.CONTENT_VERSION_LOCAL_TTL = 1.0
+    mine = content_version()
+    # Another app server saves an edit: it writes a new version to the shared cache.
+    cache.set(CONTENT_VERSION_KEY, "bumped-elsewhere", timeout=None)
+    clock.now += 0.5
+    assert content_version() == mine
+    clock.now += 0.6
+    assert content_version() == "bumped-elsewhere"
+
+
+def test_the_process_that_saves_an_edit_sees_the_new_version_at_once(settings, clock):
+    settings.CONTENT_VERSION_LOCAL_TTL = 60.0
+    before = content_version()
+    after = bump_content_version()
+    assert after != before
+    assert content_version() == after
+    assert cache.get(CONTENT_VERSION_KEY) == after
+
+
+def test_a_ttl_of_zero_asks_the_shared_cache_every_time(settings, clock):
+    settings.CONTENT_VERSION_LOCAL_TTL = 0
+    content_version()
+    cache.set(CONTENT_VERSION_KEY, "bumped-elsewhere", timeout=None)
+    assert content_version() == "bumped-elsewhere"
+
+
+def test_a_304_and_a_cached_page_make_no_shared_cache_round_trip(client, shipped_content, django_assert_num_queries):
+    first = client.get(URL)
+    assert first.status_code == 200
+    with (
+        mock.patch.object(cache, "get", side_effect=AssertionError("shared cache read")),
+        mock.patch.object(cache, "get_many", side_effect=AssertionError("shared cache read")),
+        django_assert_num_queries(0),
+    ):
+        assert client.get(URL, headers={"if-none-match": first["ETag"]}).status_code == 304
+        again = client.get(URL)
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+
+
+def test_a_page_cached_by_another_process_is_read_from_the_shared_cache_and_kept(client, shipped_content):
+    first = client.get(URL)
+    local_pages.clear()  # as if this request had been served by another worker
+    with mock.patch.object(cache, "get", wraps=cache.get) as shared_get:
+        assert client.get(URL).content == first.content
+        assert any(str(call.args[0]).startswith("page:") for call in shared_get.call_args_list)
+    with mock.patch.object(cache, "get", side_effect=AssertionError("shared cache read")):
+        assert client.get(URL).content == first.content
+
+
+def test_an_edit_saved_by_another_process_is_served_once_the_ttl_has_passed(
+    client, shipped_content, settings, clock, django_capture_on_commit_callbacks
+):
+    settings.CONTENT_VERSION_LOCAL_TTL = 1.0
+    old = client.get(URL)
+    section = Medication.objects.get(slug="baclofen").sections.get(kind="storage")
+    section.body = "Keep it somewhere cool and dry. Saved through another app server."
+    section.save()  # committed elsewhere: this process is not told, it only sees the shared cache
+    cache.set(CONTENT_VERSION_KEY, "bumped-elsewhere", timeout=None)
+
+    clock.now += 0.5
+    assert client.get(URL).content == old.content  # within the TTL: the page this process already had
+    clock.now += 0.6
+    fresh = client.get(URL, headers={"if-none-match": old["ETag"]})
+    assert fresh.status_code == 200
+    assert "Saved through another app server." in fresh.content.decode()
+
+
+def test_the_local_page_cache_keeps_the_most_recently_used_pages_within_its_byte_bound():
+    pages = LocalPageCache(max_bytes=100)
+    pages.set("a", (b"x" * 40, "text/html"))
+    pages.set("b", (b"x" * 40, "text/html"))
+    assert pages.get("a") is not None  # "a" is now the most recently used
+    pages.set("c", (b"x" * 40, "text/html"))
+    assert pages.get("b") is None
+    assert pages.get("a") is not None and pages.get("c") is not None
+    assert pages.size == 80
+    pages.set("huge", (b"x" * 101, "text/html"))  # larger than the whole cache: not kept, nothing evicted
+    assert pages.get("huge") is None and len(pages) == 2
+    pages.set("a", (b"y" * 10, "text/html"))  # replacing an entry counts its new size only
+    assert pages.size == 50
