@@ -44,6 +44,7 @@ format: venv-dev
 bench: venv-dev
 	$(PY) -m tests.bench
 	$(PY) -m tests.bench_screening
+	$(PY) -m tests.bench_queries
 
 load: venv-dev
 	$(PY) -m tests.load

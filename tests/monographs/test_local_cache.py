@@ -115,3 +115,14 @@ def test_the_local_page_cache_keeps_the_most_recently_used_pages_within_its_byte
     assert pages.get("huge") is None and len(pages) == 2
     pages.set("a", (b"y" * 10, "text/html"))  # replacing an entry counts its new size only
     assert pages.size == 50
+
+
+def test_rendered_cached_and_304_answers_carry_the_same_caching_headers(client, shipped_content):
+    rendered = client.get(URL)
+    cached = client.get(URL)
+    not_modified = client.get(URL, headers={"if-none-match": rendered["ETag"]})
+    assert not_modified.status_code == 304
+    for name in ("ETag", "Cache-Control", "Vary"):
+        assert rendered[name] == cached[name] == not_modified[name], name
+    assert rendered["Cache-Control"] == "public, max-age=300, must-revalidate"
+    assert rendered["Vary"] == "Cookie"
