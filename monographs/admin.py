@@ -8,6 +8,7 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
 from django.forms.models import model_to_dict
@@ -83,16 +84,51 @@ def describe_conflict(instance, loaded_version: int) -> str:
     )
 
 
+class PreloadedAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete whose selected option is labelled from the related row already loaded with the form's row
+    (select_related) instead of one query per form: a medication's page has forty-odd warning forms."""
+
+    known_labels: dict[str, str] | None = None
+
+    def optgroups(self, name, value, attr=None):
+        selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        known = self.known_labels
+        if known is None or not selected <= known.keys():
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        for pk in sorted(selected):
+            options.append(self.create_option(name, pk, known[pk], selected, len(options)))
+        return [(None, options, 0)]
+
+
+def _preload_related(instance, name: str, field) -> None:
+    """Hand a foreign key's field and widget the related row loaded with the instance (select_related)."""
+    if not isinstance(field, PreloadedModelChoiceField) or instance.pk is None:
+        return
+    model_field = instance._meta.get_field(name)
+    if not model_field.is_cached(instance):
+        return
+    related = getattr(instance, name)
+    field.preloaded = {} if related is None else {str(related.pk): related}
+    widget = getattr(field.widget, "widget", field.widget)  # inside the admin's related-field wrapper
+    if isinstance(widget, PreloadedAutocompleteSelect):
+        widget.known_labels = {} if related is None else {str(related.pk): field.label_from_instance(related)}
+
+
 class VersionedForm(forms.ModelForm):
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, current_versions: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.current_version = None
         if self.instance.pk is not None:
-            # The version in the database now (on a history "revert" form the instance is the old version).
-            current = type(self.instance).objects.filter(pk=self.instance.pk).values_list("version", flat=True)
-            self.current_version = current.first()
+            # The version in the database now (on a history "revert" form the instance is the old version). An
+            # inline formset reads every row's version in one query and passes them in.
+            if current_versions is not None and self.instance.pk in current_versions:
+                self.current_version = current_versions[self.instance.pk]
+            else:
+                current = type(self.instance).objects.filter(pk=self.instance.pk).values_list("version", flat=True)
+                self.current_version = current.first()
             self.fields["loaded_version"].initial = self.current_version
             if self.is_bound and self.current_version is not None and self.instance.version != self.current_version:
                 # A history "revert" form: its instance is an old version; what it changes is the current row.
@@ -100,6 +136,7 @@ class VersionedForm(forms.ModelForm):
                 self.initial.update(model_to_dict(current_row, fields=self._concrete_field_names()))
             self._compare_with_what_the_editor_loaded()
         for name, field in self.fields.items():
+            _preload_related(self.instance, name, field)
             if name in MARKDOWN_FIELDS and isinstance(field.widget, forms.Textarea):
                 field.widget.attrs.update(
                     {
@@ -117,6 +154,13 @@ class VersionedForm(forms.ModelForm):
         """Whether the editor changed the row itself (a reason typed or a version carried is not a change)."""
         model_fields = {f.name for f in self._meta.model._meta.get_fields()} if self._meta.model else set()
         return any(name in model_fields for name in self.changed_data)
+
+    def _post_clean(self):
+        # A row the editor left alone is not saved (see has_changed), so it is not validated against the model and
+        # its constraints either: each constraint is a query, and a medication's page holds forty-odd rows.
+        if self.instance.pk is not None and not self.has_changed():
+            return
+        super()._post_clean()
 
     def _posted_loaded_version(self) -> int | None:
         try:
@@ -194,10 +238,116 @@ class VersionedInlineForm(VersionedForm):
 # --- Inlines ---------------------------------------------------------------------------------------------------------
 
 
+class PreloadedModelChoiceField(forms.ModelChoiceField):
+    """A foreign key whose posted value, when it is still the row's current one, is the related object already
+    loaded with the row (select_related): only a changed value is looked up."""
+
+    preloaded: dict[str, object] | None = None
+
+    def to_python(self, value):
+        if self.preloaded and value not in self.empty_values and str(value) in self.preloaded:
+            return self.preloaded[str(value)]
+        return super().to_python(value)
+
+
+class LoadedChoicesMultipleField(forms.ModelMultipleChoiceField):
+    """A many-to-many select whose options are read once per page (not once per form) and whose posted values are
+    checked against them."""
+
+    loaded: dict[str, object] | None = None
+
+    def load_choices(self) -> None:
+        objects = list(self.queryset)
+        self.loaded = {str(obj.pk): obj for obj in objects}
+        self.choices = [(obj.pk, self.label_from_instance(obj)) for obj in objects]
+
+    def _check_values(self, value):
+        try:
+            keys = {str(v) for v in value}
+        except TypeError:
+            return super()._check_values(value)
+        if self.loaded is None or not keys <= self.loaded.keys():
+            return super()._check_values(value)  # an option added since the page was built, or a bad value
+        return [obj for key, obj in self.loaded.items() if key in keys]
+
+
+class LoadedRowChoiceField(forms.ModelChoiceField):
+    """The hidden id field of an inline row, resolved from the rows the formset loaded in one query (Django's own
+    field looks each posted id up again: one query per row)."""
+
+    def __init__(self, *args, loaded_rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.loaded_rows = loaded_rows
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            row = self.loaded_rows().get(str(value))
+            if row is not None:
+                return row
+        return super().to_python(value)
+
+
+class VersionedInlineFormSet(forms.BaseInlineFormSet):
+    """Reads the current version of every row in one query, for all the forms (one query per form otherwise), and
+    resolves each posted row id from the rows already loaded."""
+
+    def _loaded_rows(self) -> dict[str, object]:
+        if not hasattr(self, "_rows_by_pk"):
+            self._rows_by_pk = {str(row.pk): row for row in self.get_queryset()}
+        return self._rows_by_pk
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        pk_name = self._pk_field.name
+        field = form.fields.get(pk_name)
+        if type(field) is forms.ModelChoiceField:
+            form.fields[pk_name] = LoadedRowChoiceField(
+                field.queryset,
+                initial=field.initial,
+                required=False,
+                widget=field.widget,
+                loaded_rows=self._loaded_rows,
+            )
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if not hasattr(self, "_current_versions"):
+            pks = [obj.pk for obj in self.get_queryset()]
+            self._current_versions = dict(self.model.objects.filter(pk__in=pks).values_list("pk", "version"))
+        kwargs["current_versions"] = self._current_versions
+        return kwargs
+
+
 class VersionedInline:
+    """An inline whose page costs a fixed number of queries whatever the number of rows: related rows loaded with
+    the rows, the choices of each many-to-many select read once per page (not once per form), versions in one
+    query, and autocomplete labels from the loaded rows."""
+
     form = VersionedInlineForm
+    formset = VersionedInlineFormSet
     extra = 0
     show_change_link = False
+    list_select_related_fields: tuple[str, ...] = ()
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("medication", *self.list_select_related_fields)
+        if any(field.name == "sources" for field in self.model._meta.many_to_many):
+            queryset = queryset.prefetch_related("sources")
+        return queryset
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = PreloadedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        kwargs.setdefault("form_class", PreloadedModelChoiceField)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name not in self.get_autocomplete_fields(request):
+            kwargs.setdefault("form_class", LoadedChoicesMultipleField)
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if isinstance(formfield, LoadedChoicesMultipleField):
+            formfield.load_choices()  # once here, for this page: every form renders and checks the same list
+        return formfield
 
 
 class MedicationNameInline(VersionedInline, admin.TabularInline):
@@ -213,6 +363,7 @@ class ProductInline(VersionedInline, admin.TabularInline):
 class UseInline(VersionedInline, admin.StackedInline):
     model = Use
     autocomplete_fields = ["condition"]
+    list_select_related_fields = ("condition",)
     fields = ["condition", "status", "how_it_helps", "readability", "sources", "position", "loaded_version"]
     readonly_fields = ["readability"]
 
@@ -235,6 +386,7 @@ class WarningInline(VersionedInline, admin.StackedInline):
     model = Warning
     fk_name = "medication"
     autocomplete_fields = ["trigger_condition", "trigger_class", "trigger_medication"]
+    list_select_related_fields = ("trigger_condition", "trigger_class", "trigger_medication")
     readonly_fields = ["applies", "readability"]
     fields = [
         ("key", "type", "severity"),
@@ -254,12 +406,7 @@ class WarningInline(VersionedInline, admin.StackedInline):
     ]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("trigger_condition", "trigger_class", "trigger_medication")
-            .order_by("section", "position")
-        )
+        return super().get_queryset(request).order_by("section", "position")
 
     @admin.display(description="Applies")
     def applies(self, obj):

@@ -90,8 +90,36 @@ class LocalPageCache:
 local_pages = LocalPageCache(max_bytes=settings.LOCAL_PAGE_CACHE_BYTES)
 
 
+class VersionedMemo:
+    """A value derived from the content (such as the screening's index of every medication name), built at most
+    once per content version in each process. build() runs after the version is read, so a value built during a
+    write holds data at least as new as its version, and the next version rebuilds it."""
+
+    def __init__(self, build):
+        self._build = build
+        self._memo: tuple[str, object] | None = None
+        _memos.append(self)
+
+    def get(self):
+        version = content_version()
+        memo = self._memo
+        if memo is not None and memo[0] == version:
+            return memo[1]
+        value = self._build()
+        self._memo = (version, value)
+        return value
+
+    def forget(self) -> None:
+        self._memo = None
+
+
+_memos: list[VersionedMemo] = []
+
+
 def forget_local_state() -> None:
     """Drop what this process remembers (tests, and after clearing the shared cache by hand)."""
     global _remembered
     _remembered = None
     local_pages.clear()
+    for memo in _memos:
+        memo.forget()

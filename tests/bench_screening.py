@@ -253,6 +253,11 @@ def main() -> None:
         # Side by side in one run: the leaflet first, then each screening operation.
         timings = [
             ("Leaflet /medicines/baclofen/, uncached (anonymous GET after clearing the caches)", leaflet, clear_caches),
+            (
+                "Engine + rules.py queries: baclofen, catalogue rebuilt (first screening after an edit)",
+                engine_call("baclofen"),
+                rules._catalogue.forget,
+            ),
             (f"Engine + rules.py queries: baclofen ({baclofen_warnings} warnings)", engine_call("baclofen")),
             (f"Engine + rules.py queries: synthetic ({SYNTHETIC_WARNINGS:,} warnings)", engine_call(synthetic)),
             ("Full form POST /screening/ as a clinician: baclofen", form_post("baclofen")),

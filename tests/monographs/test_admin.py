@@ -419,3 +419,38 @@ def test_demo_users_refuse_to_run_without_debug(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("create_demo_users")
+
+
+# --- Speed: a medication's page costs the same number of queries whatever its number of rows -----------------------
+
+
+def admin_queries(client, warnings: int) -> tuple[int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_medication
+
+    medication = make_medication(sections=12, uses=3, warnings=warnings)
+    url = reverse("admin:monographs_medication_change", args=[medication.pk])
+    with CaptureQueriesContext(connection) as opened:
+        response = client.get(url)
+    assert response.status_code == 200
+    data = change_form_data(response)
+    index = list(medication.sections.order_by("position").values_list("kind", flat=True)).index("storage")
+    data[f"sections-{index}-body"] = f"Keep it below 25°C ({warnings})."
+    data["change_reason"] = "Storage wording"
+    with CaptureQueriesContext(connection) as saved:
+        response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert medication.sections.get(kind="storage").body == f"Keep it below 25°C ({warnings})."
+    return len(opened), len(saved)
+
+
+def test_the_medication_page_opens_and_saves_in_a_fixed_number_of_queries(client):
+    client, _ = client_for(client, "pharmacist")
+    admin_queries(client, warnings=4)  # warms the process-wide caches (content types) that the first page fills
+    few = admin_queries(client, warnings=4)  # one of each trigger the factory makes
+    many = admin_queries(client, warnings=40)
+    assert few == many
+    opened, saved = many
+    assert opened <= 40 and saved <= 50, many  # 299 and 1,754 for baclofen before the inlines were batched

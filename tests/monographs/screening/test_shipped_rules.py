@@ -2,7 +2,8 @@
 
 import pytest
 
-from monographs.models import Warning
+from monographs.models import Medication, MedicationName, Warning
+from monographs.names import normalise_name
 from monographs.screening import rules
 from monographs.screening.engine import Answers, Creatinine, KidneyAnswers, screen
 from tests.factories import make_medication
@@ -92,14 +93,35 @@ def test_screening_data_is_none_for_an_unpublished_or_unknown_medication():
     assert rules.screening_data(medication_slug="no-such-thing") is None
 
 
-def test_screening_data_takes_a_fixed_number_of_queries(django_assert_num_queries):
+def test_screening_data_takes_a_fixed_number_of_queries(django_assert_num_queries, django_capture_on_commit_callbacks):
     with django_assert_num_queries(6):
         data = rules.screening_data(medication_slug="baclofen")
     assert len(data.rules) == Warning.objects.filter(medication__slug="baclofen").count()
-    for n in range(20):
-        make_medication(brands=[f"Brand A{n}", f"Brand B{n}"])
+    # The catalogue (every name of every medication) is built once per content version in each process.
+    with django_assert_num_queries(3):
+        rules.screening_data(medication_slug="baclofen")
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(20):
+            make_medication(brands=[f"Brand A{n}", f"Brand B{n}"])
     with django_assert_num_queries(6):
         rules.screening_data(medication_slug="baclofen")
+    with django_assert_num_queries(3):
+        rules.screening_data(medication_slug="baclofen")
+
+
+def test_a_name_added_by_an_edit_is_recognised_by_the_next_screening(django_capture_on_commit_callbacks):
+    key = normalise_name("Spastonil")
+    assert key not in rules.screening_data(medication_slug="baclofen").index.names
+    with django_capture_on_commit_callbacks(execute=True):
+        MedicationName.objects.create(medication=Medication.objects.get(slug="baclofen"), name="Spastonil")
+    assert rules.screening_data(medication_slug="baclofen").index.names[key].slug == "baclofen"
+
+
+def test_a_medication_published_elsewhere_a_moment_ago_rebuilds_the_catalogue():
+    rules.screening_data(medication_slug="baclofen")  # this process's catalogue, before the new medication
+    medication = make_medication()  # committed by another app server: this process has not seen a new version
+    data = rules.screening_data(medication_slug=medication.slug)
+    assert data.medication.slug == medication.slug
 
 
 def test_the_form_choices_come_from_the_data(django_assert_num_queries):
