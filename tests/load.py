@@ -3,9 +3,10 @@ every second. Passes when there are no socket errors, no 5xx, every edit is save
 correction is served on the public page.
 
 Loopback only, bounded in time. Runs gunicorn (2 workers, production settings with Redis) on PostgreSQL when
-reachable, else SQLite. The pharmacist is an HTTP client like a browser: signs in on the login page, opens
-baclofen's admin change page (the whole medication, about 1,100 fields), corrects the storage section, types a
-reason and saves; then watches the public leaflet until the correction is served, and reports how long that took.
+reachable, else SQLite. The pharmacist is an HTTP client like a browser: signs in on the login page, then every
+second opens a baclofen warning's admin page, corrects its patient text, types a reason and saves (every tenth edit
+goes through the whole medication's page instead, about 1,100 fields); after each save it watches the public leaflet
+until the correction is served, and reports how long that took.
 """
 
 import http.client
@@ -29,17 +30,23 @@ DURATION = int(os.environ.get("LOAD_SECONDS", "60"))
 CONNECTIONS = int(os.environ.get("LOAD_CONNECTIONS", "64"))
 
 PHARMACIST_PASSWORD = "load-test-only-" + "p" * 20
+WARNING_KEY = "drowsiness-driving"  # edited every second: a warning whose patient text is on the leaflet
 
 MAKE_PHARMACIST = f"""
+import json
 from django.contrib.auth.models import Group, User
-from monographs.models import Medication
+from monographs.models import Medication, Warning
 user, _ = User.objects.get_or_create(username="load-pharmacist")
 user.is_staff = True
 user.set_password({PHARMACIST_PASSWORD!r})
 user.save()
 user.groups.add(Group.objects.get(name="pharmacist"))
-print(Medication.objects.get(slug="baclofen").pk)
+medication = Medication.objects.get(slug="baclofen")
+warning = Warning.objects.get(medication=medication, key={WARNING_KEY!r})
+print(json.dumps({{"medication": medication.pk, "warning": warning.pk}}))
 """
+# Every this many edits, the pharmacist edits through the whole medication's page instead (about 1,100 fields).
+WHOLE_PAGE_EVERY = 10
 
 
 class Browser:
@@ -81,35 +88,58 @@ class Browser:
             raise SystemExit(f"the load-test pharmacist could not sign in (HTTP {status})")
 
 
-def edit_through_the_admin(browser: Browser, medication_pk: int, n: int) -> str | None:
-    """Open baclofen's admin page, correct the storage section, type a reason, save: as a pharmacist does. Returns
-    None when saved, else what went wrong."""
-    path = f"/admin/monographs/medication/{medication_pk}/change/"
+def save_admin_form(browser: Browser, path: str, form_id: str, edit) -> str | None:
+    """Open an admin change page, change what edit() changes, save: as a pharmacist does. None when saved."""
     status, _, page = browser.request("GET", path)
     if status != 200:
-        return f"change page: HTTP {status}"
-    fields = form_fields(page, "medication_form")
-    prefix = next(name.removesuffix("-kind") for name, value in fields if name.endswith("-kind") and value == "storage")
-    edited = []
-    for name, value in fields:
-        if name == f"{prefix}-body":
-            value = f"Keep baclofen at room temperature, away from children. {marker(n)}"
-        elif name == "change_reason":
-            value = f"Load-test edit {n}"
-        edited.append((name, value))
-    status, headers, page = browser.request("POST", path, edited + [("_save", "Save")])
+        return f"{path}: HTTP {status}"
+    fields = edit(form_fields(page, form_id))
+    status, _, page = browser.request("POST", path, fields + [("_save", "Save")])
     if status != 302:
         errors = re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', page, re.S)
-        return f"save: HTTP {status} {' '.join(re.sub('<[^>]+>', ' ', e).split()[:30] for e in errors[:1])}"
+        first = " ".join(re.sub("<[^>]+>", " ", errors[0]).split()) if errors else ""
+        return f"{path}: save answered HTTP {status} {first}"
     return None
+
+
+def edit_warning(browser: Browser, pks: dict, n: int) -> str | None:
+    """The warning's own admin page: a correction to its patient text, with a reason."""
+
+    def edit(fields):
+        changed = {"patient_text": f"Baclofen can make you sleepy or dizzy. {marker(n)}", "change_reason": reason(n)}
+        return [(name, changed.get(name, value)) for name, value in fields]
+
+    return save_admin_form(browser, f"/admin/monographs/warning/{pks['warning']}/change/", "warning_form", edit)
+
+
+def edit_whole_medication(browser: Browser, pks: dict, n: int) -> str | None:
+    """The medication's page with every inline: the same warning's text, corrected among forty-odd others."""
+
+    def edit(fields):
+        prefix = next(
+            name.removesuffix("-key") for name, value in fields if name.endswith("-key") and value == WARNING_KEY
+        )
+        changed = {
+            f"{prefix}-patient_text": f"Baclofen can make you sleepy or dizzy. {marker(n)}",
+            "change_reason": reason(n),
+        }
+        return [(name, changed.get(name, value)) for name, value in fields]
+
+    path = f"/admin/monographs/medication/{pks['medication']}/change/"
+    return save_admin_form(browser, path, "medication_form", edit)
 
 
 def marker(n: int) -> str:
     return f"(Load-test edit {n}.)"
 
 
-def pharmacist(port: int, medication_pk: int, seconds: int, report: dict) -> None:
-    """One edit a second for `seconds`, each followed by watching the public page until it serves the correction."""
+def reason(n: int) -> str:
+    return f"Load-test edit {n}"
+
+
+def pharmacist(port: int, pks: dict, seconds: int, report: dict) -> None:
+    """An edit every second for `seconds`, each followed by watching the public page until it serves the correction.
+    Every WHOLE_PAGE_EVERY-th edit goes through the whole medication's page, which takes longer than a second."""
     browser = Browser(port)
     browser.sign_in("load-pharmacist", PHARMACIST_PASSWORD)
     public = Browser(port)
@@ -118,9 +148,10 @@ def pharmacist(port: int, medication_pk: int, seconds: int, report: dict) -> Non
     while time.monotonic() - started < seconds:
         n += 1
         tick = time.monotonic()
-        problem = edit_through_the_admin(browser, medication_pk, n)
+        whole = n % WHOLE_PAGE_EVERY == 0
+        problem = (edit_whole_medication if whole else edit_warning)(browser, pks, n)
         saved_at = time.monotonic()
-        report["save_seconds"].append(saved_at - tick)
+        report["medication_page_seconds" if whole else "warning_page_seconds"].append(saved_at - tick)
         if problem:
             report["failures"].append(f"edit {n}: {problem}")
         else:
@@ -164,7 +195,7 @@ def main() -> int:
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "load_content")
     manage(env, "collectstatic", "--noinput", "-v0")
-    medication_pk = int(manage(env, "shell", "-c", MAKE_PHARMACIST).strip().splitlines()[-1])
+    pks = json.loads(manage(env, "shell", "-c", MAKE_PHARMACIST).strip().splitlines()[-1])
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     gunicorn = subprocess.Popen(
@@ -174,7 +205,14 @@ def main() -> int:
         start_new_session=True,
     )
     edit_seconds = DURATION - 5
-    report = {"saved": 0, "attempted": 0, "failures": [], "save_seconds": [], "served_after": []}
+    report = {
+        "saved": 0,
+        "attempted": 0,
+        "failures": [],
+        "warning_page_seconds": [],
+        "medication_page_seconds": [],
+        "served_after": [],
+    }
     try:
         wait_until_up(base + "/robots.txt", gunicorn)
         results: dict = {}
@@ -185,17 +223,17 @@ def main() -> int:
         for thread in threads:
             thread.start()
         time.sleep(2)  # the load is on before the first edit
-        pharmacist(port, medication_pk, edit_seconds, report)
+        pharmacist(port, pks, edit_seconds, report)
         for thread in threads:
             thread.join()
         check = manage(
             env,
             "shell",
             "-c",
-            "import json; from monographs.models import LeafletSection as S; "
-            "s = S.objects.get(medication__slug='baclofen', kind='storage'); "
-            "print(json.dumps({'history': s.history.filter(history_change_reason__startswith='Load-test').count(), "
-            "'body': s.body}))",
+            "import json; from monographs.models import Warning as W; "
+            f"w = W.objects.get(medication__slug='baclofen', key={WARNING_KEY!r}); "
+            "print(json.dumps({'history': w.history.filter(history_change_reason__startswith='Load-test').count(), "
+            "'body': w.patient_text}))",
         )
         state = json.loads(check.strip().splitlines()[-1])
         request = urllib.request.Request(base + "/medicines/baclofen/", headers={"X-Forwarded-Proto": "https"})
@@ -214,12 +252,17 @@ def main() -> int:
         failed |= bool(errors)
     saved, attempted = report["saved"], report["attempted"]
     print(
-        f"pharmacist (admin change page, signed in over HTTP): {saved} of {attempted} edits saved in {edit_seconds} s; "
+        f"pharmacist (admin pages, signed in over HTTP): {saved} of {attempted} edits saved in {edit_seconds} s; "
         f"in history: {state['history']}"
     )
-    if report["save_seconds"]:
-        timings = report["save_seconds"]
-        print(f"  open + save the change page: median {statistics.median(timings):.2f} s, slowest {max(timings):.2f} s")
+    pages = (("warning_page_seconds", "warning's page"), ("medication_page_seconds", "whole medication page"))
+    for key, label in pages:
+        if report[key]:
+            timings = report[key]
+            print(
+                f"  open + save the {label}: {len(timings)} edits, median {statistics.median(timings):.2f} s, "
+                f"slowest {max(timings):.2f} s"
+            )
     if report["served_after"]:
         delays = report["served_after"]
         print(
