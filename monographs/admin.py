@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from .markdown import render_markdown
 from .models import (
@@ -135,6 +136,8 @@ class VersionedForm(forms.ModelForm):
                 current_row = type(self.instance).objects.get(pk=self.instance.pk)
                 self.initial.update(model_to_dict(current_row, fields=self._concrete_field_names()))
             self._compare_with_what_the_editor_loaded()
+            if not self.is_bound:
+                self._show_the_sources_of_a_history_version()
         for name, field in self.fields.items():
             _preload_related(self.instance, name, field)
             if name in MARKDOWN_FIELDS and isinstance(field.widget, forms.Textarea):
@@ -145,6 +148,15 @@ class VersionedForm(forms.ModelForm):
                     }
                 )
                 field.widget.attrs.setdefault("rows", 6)
+
+    def _show_the_sources_of_a_history_version(self) -> None:
+        """On a history "revert" form, many-to-many fields (sources, classes) show what that version cited, from its
+        snapshot, not what the row cites now."""
+        record = getattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
+        for field in getattr(record, "_history_m2m_fields", ()):
+            if field.name in self.fields:
+                target = f"{field.m2m_reverse_field_name()}_id"
+                self.initial[field.name] = [getattr(row, target) for row in getattr(record, field.name).all()]
 
     def _concrete_field_names(self) -> list[str]:
         concrete = {f.name for f in self.instance._meta.fields}

@@ -134,7 +134,7 @@ class Condition(Versioned):
     snomed_code = models.CharField(max_length=20, blank=True, help_text="SNOMED CT concept id, if known.")
     sources = models.ManyToManyField(Source, blank=True, related_name="conditions")
 
-    history = HistoricalRecords(cascade_delete_history=False)
+    history = HistoricalRecords(cascade_delete_history=False, m2m_fields=["sources"])
 
     class Meta:
         ordering = ["name"]
@@ -194,7 +194,11 @@ class Medication(Versioned):
 
     objects = MedicationQuerySet.as_manager()
 
-    history = HistoricalRecords(cascade_delete_history=False, excluded_fields=["leaflet_html", "leaflet_html_key"])
+    history = HistoricalRecords(
+        cascade_delete_history=False,
+        excluded_fields=["leaflet_html", "leaflet_html_key"],
+        m2m_fields=["classes", "sources"],
+    )
 
     class Meta:
         ordering = ["name"]
@@ -309,7 +313,7 @@ class Use(Versioned, ReadabilityFields):
     sources = models.ManyToManyField(Source, related_name="uses")
     position = models.PositiveSmallIntegerField(default=0)
 
-    history = HistoricalRecords(cascade_delete_history=False)
+    history = HistoricalRecords(cascade_delete_history=False, m2m_fields=["sources"])
 
     class Meta:
         ordering = ["medication", "position"]
@@ -356,7 +360,7 @@ class LeafletSection(Versioned, ReadabilityFields):
     body_html = models.TextField(blank=True, editable=False)
     sources = models.ManyToManyField(Source, related_name="sections")
 
-    history = HistoricalRecords(cascade_delete_history=False)
+    history = HistoricalRecords(cascade_delete_history=False, m2m_fields=["sources"])
 
     class Meta:
         ordering = ["medication", "position"]
@@ -465,7 +469,7 @@ class Warning(Versioned, ReadabilityFields):
     action_html = models.TextField(blank=True, editable=False)
     sources = models.ManyToManyField(Source, related_name="warnings")
 
-    history = HistoricalRecords(cascade_delete_history=False)
+    history = HistoricalRecords(cascade_delete_history=False, m2m_fields=["sources"])
 
     class Meta:
         ordering = ["medication", "section", "position"]

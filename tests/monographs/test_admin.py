@@ -316,6 +316,51 @@ def test_content_loader_changes_are_recorded_in_history(shipped_content):
     assert record.history_change_reason == "Loaded from the content files"
 
 
+def test_a_change_of_sources_is_in_the_history_with_who_why_and_which_sources(client, shipped_content):
+    client, user = client_for(client, "pharmacist")
+    warning = Warning.objects.get(medication__slug="baclofen", key="drowsiness-driving")
+    url = reverse("admin:monographs_warning_change", args=[warning.pk])
+    response = client.get(url)
+    data = change_form_data(response)
+    before = set(warning.sources.values_list("pk", flat=True))
+    added = make_source(title="Driver and Vehicle Licensing Agency: medicines and driving")
+    data["sources"] = [str(pk) for pk in before | {added.pk}]
+    data["change_reason"] = "Cite the DVLA guidance"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+    latest, previous = warning.history.order_by("-history_date", "-history_id")[:2]
+    assert set(latest.sources.values_list("source_id", flat=True)) == before | {added.pk}
+    assert set(previous.sources.values_list("source_id", flat=True)) == before
+    assert latest.history_user == user
+    assert latest.history_change_reason == "Cite the DVLA guidance"
+    page = client.get(reverse("admin:monographs_warning_history", args=[warning.pk])).content.decode()
+    assert "Driver and Vehicle Licensing Agency: medicines and driving" in page
+
+
+def test_reverting_restores_the_sources_an_earlier_version_cited(client, shipped_content):
+    client, _ = client_for(client, "pharmacist")
+    warning = Warning.objects.get(medication__slug="baclofen", key="drowsiness-driving")
+    cited = set(warning.sources.values_list("pk", flat=True))
+    url = reverse("admin:monographs_warning_change", args=[warning.pk])
+    data = change_form_data(client.get(url))
+    data["sources"] = [str(min(cited))]
+    data["change_reason"] = "Mistakenly dropped sources"
+    assert client.post(url, data).status_code == 302
+    assert set(warning.sources.values_list("pk", flat=True)) == {min(cited)}
+
+    earlier = next(
+        record
+        for record in warning.history.order_by("-history_date", "-history_id")
+        if set(record.sources.values_list("source_id", flat=True)) == cited
+    )
+    revert_url = reverse("admin:monographs_warning_simple_history", args=[warning.pk, earlier.history_id])
+    data = change_form_data(client.get(revert_url))
+    data["change_reason"] = "Restore the sources"
+    assert client.post(revert_url, data).status_code == 302
+    assert set(warning.sources.values_list("pk", flat=True)) == cited
+
+
 # --- Sanitising and the live preview ---
 
 XSS_PAYLOADS = [
