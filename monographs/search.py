@@ -8,12 +8,13 @@ The number of queries is fixed whatever the query or the amount of content.
 import difflib
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramSimilarity
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q
 
 from .models import Condition, LeafletSection, Medication, MedicationName, Warning
 from .names import normalise_name
+from .search_indexes import SECTION_DOCUMENT, WARNING_DOCUMENT
 
 MAX_QUERY_LENGTH = 200
 TRIGRAM_THRESHOLD = 0.3
@@ -108,17 +109,21 @@ def _search_postgres(query: str, norm: str, scores: dict) -> str:
             _add(scores, pk, NAME * similarity, f"Similar name: {name}")
             suggestion = suggestion or name
     search_query = SearchQuery(query, config="english", search_type="websearch")
+    # Matched with @@ on the indexed expressions (search_indexes.py), so PostgreSQL reads the GIN index and ranks only
+    # the rows that match.
     in_sections = (
         LeafletSection.objects.filter(medication__in=published)
-        .annotate(rank=SearchRank(SearchVector("body", config="english"), search_query))
-        .filter(rank__gt=0)
+        .annotate(document=SECTION_DOCUMENT)
+        .filter(document=search_query)
+        .annotate(rank=SearchRank(F("document"), search_query))
         .values_list("medication_id", "rank")
         .order_by()
     )
     in_warnings = (
         Warning.objects.filter(medication__in=published)
-        .annotate(rank=SearchRank(SearchVector("title", "patient_text", config="english"), search_query))
-        .filter(rank__gt=0)
+        .annotate(document=WARNING_DOCUMENT)
+        .filter(document=search_query)
+        .annotate(rank=SearchRank(F("document"), search_query))
         .values_list("medication_id", "rank")
         .order_by()
     )

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from monographs.search import search
 from tests.factories import make_medication
@@ -100,3 +101,19 @@ class TestPostgresSearch:
 
     def test_trigram_similarity_finds_a_misspelt_brand(self, shipped_content):
         assert slugs(search("Lyvispa"))[:1] == ["baclofen"]
+
+    @pytest.mark.parametrize("table", ["monographs_leafletsection", "monographs_warning"])
+    def test_leaflet_text_is_searched_through_its_full_text_index(self, shipped_content, table):
+        """The search's SQL repeats the indexed expression, so PostgreSQL can read the index (forced here: with a
+        few dozen rows it would rightly prefer a sequential scan)."""
+        from monographs.search import _search_postgres
+
+        with CaptureQueriesContext(connection) as queries:
+            _search_postgres("stopping suddenly", "stopping suddenly", {})
+        sql = next(q["sql"] for q in queries.captured_queries if f'FROM "{table}"' in q["sql"] and "@@" in q["sql"])
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        index = {"monographs_leafletsection": "section_body_fts", "monographs_warning": "warning_text_fts"}[table]
+        assert index in plan, plan
