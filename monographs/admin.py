@@ -33,7 +33,7 @@ from .models import (
     Use,
     Warning,
 )
-from .readability import TARGET_EASE, TARGET_GRADE, measure
+from .readability import MIN_WORDS_TO_SCORE, TARGET_EASE, TARGET_GRADE, measure
 
 REVIEW_INTERVAL_YEARS = 3
 MARKDOWN_FIELDS = {"body", "patient_text", "clinician_text", "action", "how_it_helps", "description"}
@@ -45,7 +45,7 @@ PATIENT_FIELDS = {"body", "patient_text", "how_it_helps", "description"}
 
 def readability_badge(grade, ease, smog) -> str:
     if grade is None:
-        return "–"
+        return f"Not scored: fewer than {MIN_WORDS_TO_SCORE} words"
     over = grade > TARGET_GRADE or ease < TARGET_EASE
     return format_html(
         '<span class="readability {}">Grade {} · ease {} · SMOG {}{}</span>',
@@ -610,6 +610,9 @@ def markdown_preview(request, model_admin):
             "ease": figures.ease,
             "smog": figures.smog,
             "on_target": figures.on_target,
+            "scored": figures.scorable,
+            "words": figures.words,
+            "min_words": MIN_WORDS_TO_SCORE,
         }
     )
 

@@ -78,8 +78,9 @@ class ReadabilityFields(models.Model):
         abstract = True
 
     def measure_readability(self, text: str) -> None:
-        if text.strip():
-            figures = measure(text)
+        """Stored only for a text long enough to score (see readability.MIN_WORDS_TO_SCORE); None otherwise."""
+        figures = measure(text)
+        if figures.scorable:
             self.reading_grade, self.reading_ease, self.smog = figures.grade, figures.ease, figures.smog
         else:
             self.reading_grade = self.reading_ease = self.smog = None

@@ -11,6 +11,9 @@ from math import sqrt
 
 TARGET_GRADE = 8.0
 TARGET_EASE = 60.0
+# The formulas average over sentences and words: below this many words they measure noise ("Trouble sleeping
+# (insomnia)." would be grade 17), so such texts are not scored at all rather than flagged.
+MIN_WORDS_TO_SCORE = 10
 
 _MARKDOWN = re.compile(r"(\*\*|__|\*|_|`|#+\s|>\s|\[|\]\([^)]*\)|^\s*[-+]\s+|^\s*\d+\.\s+)", re.MULTILINE)
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n\s*\n|\n\s*(?=[-*+]\s)|:\s*\n")
@@ -68,8 +71,13 @@ class Readability:
         return round(1.0430 * sqrt(self.polysyllables * 30 / self.sentences) + 3.1291, 1)
 
     @property
+    def scorable(self) -> bool:
+        return self.words >= MIN_WORDS_TO_SCORE
+
+    @property
     def on_target(self) -> bool:
-        return self.grade <= TARGET_GRADE and self.ease >= TARGET_EASE
+        """Within the plain-language target; a text too short to score is not held against it."""
+        return not self.scorable or (self.grade <= TARGET_GRADE and self.ease >= TARGET_EASE)
 
 
 def measure(markdown_text: str) -> Readability:

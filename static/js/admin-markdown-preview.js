@@ -43,7 +43,11 @@
       }).then(function (result) {
         if (!result || request !== latest) { return; } // an older answer arriving late
         body.innerHTML = result.html; // sanitised on the server against an allow-list
-        if (textarea.dataset.markdownPreview === "patient" && textarea.value.trim()) {
+        if (textarea.dataset.markdownPreview === "patient" && textarea.value.trim() && !result.scored) {
+          figures.textContent = "Not scored: " + result.words + (result.words === 1 ? " word" : " words") +
+            " (reading formulas need " + result.min_words + " or more)";
+          figures.className = "markdown-preview-figures";
+        } else if (textarea.dataset.markdownPreview === "patient" && textarea.value.trim()) {
           figures.textContent = "Reading grade " + result.grade + " · reading ease " + result.ease +
             " · SMOG " + result.smog + (result.on_target ? " · on target" : " · over target (aim for grade 8 or lower, ease 60 or more)");
           figures.className = "markdown-preview-figures " + (result.on_target ? "on-target" : "over-target");

@@ -72,7 +72,7 @@ def test_saving_a_section_stores_its_readability(shipped_content):
     from monographs.models import LeafletSection
 
     section = LeafletSection.objects.get(medication__slug="baclofen", kind="storage")
-    section.body = "The cat sat on the mat."
+    section.body = "The cat sat on the mat. The dog lay by the door."
     section.save()
     section.refresh_from_db()
     assert section.reading_grade == pytest.approx(-1.4, abs=0.06)
@@ -85,3 +85,26 @@ def test_shipped_leaflet_sections_mostly_meet_the_reading_target(shipped_content
     grades = list(LeafletSection.objects.filter(medication__slug="baclofen").values_list("reading_grade", flat=True))
     assert len(grades) == 12
     assert sum(1 for grade in grades if grade <= TARGET_GRADE) >= 9, grades
+
+
+def test_a_text_too_short_to_score_is_not_scored_nor_flagged():
+    short = measure("Trouble sleeping (insomnia).")
+    assert short.words == 3 and not short.scorable and short.on_target
+    long_enough = measure("Seeing or hearing things that are not there, or feeling very confused and lost.")
+    assert long_enough.scorable
+
+
+@pytest.mark.django_db
+def test_short_texts_are_stored_without_a_grade_and_the_admin_says_why(shipped_content, client):
+    from django.urls import reverse
+
+    from monographs.models import Warning
+    from tests.users import make_user
+
+    warning = Warning.objects.get(medication__slug="baclofen", key="se-insomnia")
+    assert warning.reading_grade is None  # three words: a grade would be noise
+    client.force_login(make_user("pharmacist"))
+    page = client.get(reverse("admin:monographs_warning_change", args=[warning.pk])).content.decode()
+    assert "Not scored: fewer than 10 words" in page
+    preview = client.post(reverse("admin:monographs_markdown_preview"), {"text": "Headache."}).json()
+    assert preview["scored"] is False and preview["words"] == 1 and preview["on_target"] is True
