@@ -108,3 +108,16 @@ def test_short_texts_are_stored_without_a_grade_and_the_admin_says_why(shipped_c
     assert "Not scored: fewer than 10 words" in page
     preview = client.post(reverse("admin:monographs_markdown_preview"), {"text": "Headache."}).json()
     assert preview["scored"] is False and preview["words"] == 1 and preview["on_target"] is True
+
+
+@pytest.mark.django_db
+def test_every_shipped_patient_text_long_enough_to_score_is_at_grade_8_or_lower(shipped_content):
+    from monographs.models import LeafletSection, Use, Warning
+
+    over = [
+        (model.__name__, pk, grade)
+        for model in (LeafletSection, Use, Warning)
+        for pk, grade in model.objects.exclude(reading_grade=None).values_list("pk", "reading_grade")
+        if grade > TARGET_GRADE
+    ]
+    assert over == []
