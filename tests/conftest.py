@@ -25,6 +25,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
     rolled back). Tests that need an empty database delete it inside their own transaction."""
     with django_db_blocker.unblock():
         load_tree(DEFAULT_CONTENT_DIR)
+    yield
+    # Django keeps one connection per thread *and context* (asgiref's Local). Playwright's sync API runs the browser
+    # tests' page calls in greenlets, so the test thread opens connections in contexts that close_all() at the end
+    # never sees; on PostgreSQL they would stop the test database from being dropped. End them here.
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.fixture
