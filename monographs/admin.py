@@ -149,14 +149,19 @@ class VersionedForm(forms.ModelForm):
                 )
                 field.widget.attrs.setdefault("rows", 6)
 
-    def _show_the_sources_of_a_history_version(self) -> None:
-        """On a history "revert" form, many-to-many fields (sources, classes) show what that version cited, from its
-        snapshot, not what the row cites now."""
-        record = getattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
+    def _many_to_many_of(self, record) -> dict[str, list]:
+        """The sources (and classes) a history record cited, from its snapshot, for the fields on this form."""
+        values = {}
         for field in getattr(record, "_history_m2m_fields", ()):
             if field.name in self.fields:
                 target = f"{field.m2m_reverse_field_name()}_id"
-                self.initial[field.name] = [getattr(row, target) for row in getattr(record, field.name).all()]
+                values[field.name] = [getattr(row, target) for row in getattr(record, field.name).all()]
+        return values
+
+    def _show_the_sources_of_a_history_version(self) -> None:
+        """On a history "revert" form, many-to-many fields (sources, classes) show what that version cited, not what
+        the row cites now."""
+        self.initial.update(self._many_to_many_of(getattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)))
 
     def _concrete_field_names(self) -> list[str]:
         concrete = {f.name for f in self.instance._meta.fields}
@@ -187,9 +192,10 @@ class VersionedForm(forms.ModelForm):
         loaded = self._posted_loaded_version() if self.is_bound else None
         if loaded is None or loaded == self.current_version:
             return
-        snapshot = self.instance.history.filter(version=loaded).order_by("-history_date").first()
+        snapshot = self.instance.history.filter(version=loaded).order_by("-history_date", "-history_id").first()
         if snapshot is not None:
             self.initial.update(model_to_dict(snapshot.instance, fields=self._concrete_field_names()))
+            self.initial.update(self._many_to_many_of(snapshot))
 
     def clean(self):
         cleaned = super().clean()

@@ -208,6 +208,36 @@ def test_stale_inline_edits_do_not_overwrite_each_other(client, shipped_content)
     assert Warning.objects.get(pk=warnings[0]).title == "Warning title edited by p2"
 
 
+def test_a_change_of_sources_by_one_editor_does_not_block_another_editing_a_different_row(client, shipped_content):
+    """p2 changes a warning's sources; p1, whose page was opened before, edits a section: both are kept."""
+    from django.test import Client
+
+    medication = baclofen()
+    editors = []
+    for name in ("p1", "p2"):
+        c = Client()
+        c.force_login(make_user("pharmacist", name))
+        editors.append(c)
+    url, d1 = open_change_form(editors[0], medication)
+    _, d2 = open_change_form(editors[1], medication)
+
+    warning = medication.warnings.order_by("section", "position").first()
+    kept_source = min(warning.sources.values_list("pk", flat=True))
+    d2["warnings-0-sources"] = [str(kept_source)]
+    d2["change_reason"] = "p2: one source is enough"
+    assert editors[1].post(url, d2).status_code == 302
+    assert list(warning.sources.values_list("pk", flat=True)) == [kept_source]
+
+    sections = list(medication.sections.order_by("position").values_list("pk", flat=True))
+    storage = sections.index(medication.sections.get(kind="storage").pk)
+    d1[f"sections-{storage}-body"] = "Section edited by p1."
+    d1["change_reason"] = "p1"
+    response = editors[0].post(url, d1)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert LeafletSection.objects.get(pk=sections[storage]).body == "Section edited by p1."
+    assert list(warning.sources.values_list("pk", flat=True)) == [kept_source]
+
+
 def test_a_save_that_races_past_the_form_check_still_loses(shipped_content):
     from monographs.models import EditConflict
 
