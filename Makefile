@@ -36,18 +36,19 @@ test: venv-dev
 lint: venv-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: venv-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
 bench: venv-dev
-	$(PY) -m tests.bench
-	$(PY) -m tests.bench_screening
-	$(PY) -m tests.bench_queries
+	$(PY) -m bench.http
+	$(PY) -m bench.screening
+	$(PY) -m bench.queries
 
 load: venv-dev
-	$(PY) -m tests.load
+	$(PY) -m bench.load
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -19,32 +19,44 @@ from django.core.cache import cache
 
 CONTENT_VERSION_KEY = "content-version"
 
-# (version, monotonic time until which it may be used without asking the shared cache)
-_remembered: tuple[str, float] | None = None
 
+class ContentVersion:
+    """The content version as one process knows it: read from the shared cache, then remembered for
+    CONTENT_VERSION_LOCAL_TTL seconds of `clock` (any monotonic source of seconds; tests pass their own)."""
 
-def content_version() -> str:
-    global _remembered
-    remembered = _remembered
-    now = time.monotonic()
-    if remembered is not None and now < remembered[1]:
-        return remembered[0]
-    version = cache.get(CONTENT_VERSION_KEY)
-    if version is None:
+    def __init__(self, *, clock=time.monotonic):
+        self._clock = clock
+        # (version, clock time it was read at); the TTL is applied when it is used, so a changed setting counts.
+        self._remembered: tuple[str, float] | None = None
+
+    def get(self) -> str:
+        remembered = self._remembered
+        now = self._clock()
+        if remembered is not None and now - remembered[1] < settings.CONTENT_VERSION_LOCAL_TTL:
+            return remembered[0]
+        version = cache.get(CONTENT_VERSION_KEY)
+        if version is None:
+            version = uuid.uuid4().hex
+            # add(), not set(): two workers starting together agree on one version.
+            if not cache.add(CONTENT_VERSION_KEY, version, timeout=None):
+                version = cache.get(CONTENT_VERSION_KEY) or version
+        self._remembered = (version, now)
+        return version
+
+    def bump(self) -> str:
         version = uuid.uuid4().hex
-        # add(), not set(): two workers starting together agree on one version.
-        if not cache.add(CONTENT_VERSION_KEY, version, timeout=None):
-            version = cache.get(CONTENT_VERSION_KEY) or version
-    _remembered = (version, now + settings.CONTENT_VERSION_LOCAL_TTL)
-    return version
+        cache.set(CONTENT_VERSION_KEY, version, timeout=None)
+        self._remembered = (version, self._clock())
+        return version
+
+    def forget(self) -> None:
+        self._remembered = None
 
 
-def bump_content_version() -> str:
-    global _remembered
-    version = uuid.uuid4().hex
-    cache.set(CONTENT_VERSION_KEY, version, timeout=None)
-    _remembered = (version, time.monotonic() + settings.CONTENT_VERSION_LOCAL_TTL)
-    return version
+_this_process = ContentVersion()
+# Bound methods, not wrapper functions: content_version() is on the path of every 304 and cached page.
+content_version = _this_process.get
+bump_content_version = _this_process.bump
 
 
 class LocalPageCache:
@@ -118,8 +130,7 @@ _memos: list[VersionedMemo] = []
 
 def forget_local_state() -> None:
     """Drop what this process remembers (tests, and after clearing the shared cache by hand)."""
-    global _remembered
-    _remembered = None
+    _this_process.forget()
     local_pages.clear()
     for memo in _memos:
         memo.forget()

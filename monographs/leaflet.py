@@ -1,18 +1,15 @@
-"""Assembling a medication's leaflet from its rows: sections in their fixed order, each with the warnings that
-belong to it, side effects grouped by how often they happen, the "get help now" list, and numbered sources.
-
-Plain data in, plain data out; the template only loops.
+"""Where a leaflet is rendered: a medication's rows assembled into sections in their fixed order, each with the
+warnings that belong to it, side effects grouped by how often they happen, the "get help now" list and numbered
+sources, then filled into one template. Nothing here depends on the date or the reader, so the HTML can be stored
+(services/leaflets.py renders it after each write); the template only loops.
 """
 
-import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
 
-from .cache import content_version
-from .models import LeafletSection, Medication, Source, Use, Warning
+from .models import ClinicalWarning, LeafletSection, Medication, Source, Use
 
 
 def leaflet_queryset(base: QuerySet) -> QuerySet:
@@ -25,7 +22,7 @@ def leaflet_queryset(base: QuerySet) -> QuerySet:
         Prefetch("sections", queryset=LeafletSection.objects.prefetch_related("sources")),
         Prefetch(
             "warnings",
-            queryset=Warning.objects.exclude(patient_text="").order_by("position").prefetch_related("sources"),
+            queryset=ClinicalWarning.objects.exclude(patient_text="").order_by("position").prefetch_related("sources"),
         ),
     )
 
@@ -33,13 +30,13 @@ def leaflet_queryset(base: QuerySet) -> QuerySet:
 @dataclass
 class SideEffectGroup:
     label: str
-    warnings: list[Warning]
+    warnings: list[ClinicalWarning]
 
 
 @dataclass
 class SectionView:
     section: LeafletSection
-    warnings: list[Warning] = field(default_factory=list)
+    warnings: list[ClinicalWarning] = field(default_factory=list)
     side_effect_groups: list[SideEffectGroup] = field(default_factory=list)
     source_numbers: list[int] = field(default_factory=list)
 
@@ -56,10 +53,9 @@ class SectionView:
 class Leaflet:
     medication: Medication
     sections: list[SectionView]
-    urgent: list[Warning]
+    urgent: list[ClinicalWarning]
     sources: list[Source]
     brands: list[str]
-    review_overdue: bool
 
     @property
     def uses(self) -> list[Use]:
@@ -67,18 +63,18 @@ class Leaflet:
 
 
 FREQUENCY_ORDER = [
-    Warning.Frequency.VERY_COMMON,
-    Warning.Frequency.COMMON,
-    Warning.Frequency.UNCOMMON,
-    Warning.Frequency.RARE,
-    Warning.Frequency.UNKNOWN,
+    ClinicalWarning.Frequency.VERY_COMMON,
+    ClinicalWarning.Frequency.COMMON,
+    ClinicalWarning.Frequency.UNCOMMON,
+    ClinicalWarning.Frequency.RARE,
+    ClinicalWarning.Frequency.UNKNOWN,
 ]
 FREQUENCY_LABELS = {
-    Warning.Frequency.VERY_COMMON: "Very common: more than 1 in 10 people",
-    Warning.Frequency.COMMON: "Common: up to 1 in 10 people",
-    Warning.Frequency.UNCOMMON: "Uncommon: up to 1 in 100 people",
-    Warning.Frequency.RARE: "Rare: up to 1 in 1,000 people",
-    Warning.Frequency.UNKNOWN: "How often is not known",
+    ClinicalWarning.Frequency.VERY_COMMON: "Very common: more than 1 in 10 people",
+    ClinicalWarning.Frequency.COMMON: "Common: up to 1 in 10 people",
+    ClinicalWarning.Frequency.UNCOMMON: "Uncommon: up to 1 in 100 people",
+    ClinicalWarning.Frequency.RARE: "Rare: up to 1 in 1,000 people",
+    ClinicalWarning.Frequency.UNKNOWN: "How often is not known",
 }
 
 
@@ -99,14 +95,14 @@ class _SourceNumbers:
         return sorted(set(numbers))
 
 
-def build_leaflet(medication: Medication, *, today: datetime.date) -> Leaflet:
+def build_leaflet(medication: Medication) -> Leaflet:
     """The leaflet of a medication fetched with leaflet_queryset()."""
     numbers = _SourceNumbers()
     numbers.cite(medication.sources.all())
     for use in medication.uses.all():
         numbers.cite(use.sources.all())
 
-    by_section: dict[str, list[Warning]] = {}
+    by_section: dict[str, list[ClinicalWarning]] = {}
     urgent = []
     for warning in medication.warnings.all():
         if warning.urgent:
@@ -132,24 +128,14 @@ def build_leaflet(medication: Medication, *, today: datetime.date) -> Leaflet:
         view.source_numbers = numbers.cite(cited)
         sections.append(view)
 
-    overdue = bool(medication.next_review_due and medication.next_review_due < today)
     brands = [n.name for n in medication.names.all() if n.kind == n.Kind.BRAND]
-    return Leaflet(medication, sections, urgent, numbers.order, brands, overdue)
+    return Leaflet(medication, sections, urgent, numbers.order, brands)
 
 
-def stored_leaflet_html(medication: Medication, *, today: datetime.date) -> SafeString:
-    """The leaflet's HTML, rendered once per content version and day and stored on the row (render on write,
-    done on the first read after a write): a request then reads one row instead of assembling the leaflet.
-    Empty when the medication has no leaflet sections."""
-    key = f"{content_version()}|{today.isoformat()}"
-    if medication.leaflet_html_key == key:
-        return mark_safe(medication.leaflet_html)  # rendered by our own template from sanitised HTML
-    full = leaflet_queryset(Medication.objects.filter(pk=medication.pk)).get()
-    if full.sections.all():
-        leaflet = build_leaflet(full, today=today)
-        html = render_to_string("monographs/includes/leaflet_article.html", {"leaflet": leaflet})
-    else:
-        html = ""  # no leaflet sections: nothing for patients (the page is a 404), remembered like any render
-    # A plain UPDATE: a cache of the content, not an edit (no version bump, no history, no purge).
-    Medication.objects.filter(pk=medication.pk).update(leaflet_html=html, leaflet_html_key=key)
-    return mark_safe(html)
+def render_leaflet_html(medication_pk: int) -> str:
+    """The leaflet's HTML, read fresh from the database: empty when the medication has no leaflet sections (its page
+    is then a 404). Twelve queries, whatever the amount of content."""
+    medication = leaflet_queryset(Medication.objects.filter(pk=medication_pk)).first()
+    if medication is None or not medication.sections.all():
+        return ""
+    return render_to_string("monographs/includes/leaflet_article.html", {"leaflet": build_leaflet(medication)})

@@ -12,7 +12,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimil
 from django.db import connection
 from django.db.models import F, Q
 
-from .models import Condition, LeafletSection, Medication, MedicationName, Warning
+from .models import ClinicalWarning, Condition, LeafletSection, Medication, MedicationName
 from .names import normalise_name
 from .search_indexes import SECTION_DOCUMENT, WARNING_DOCUMENT
 
@@ -63,7 +63,7 @@ def _search_sqlite(query: str, norm: str, scores: dict) -> str:
             _add(scores, pk, NAME, f"Name: {name}")
     suggestion = ""
     if norm and not any(score >= NAME for score, _ in scores.values()):
-        by_norm = {}
+        by_norm: dict[str, list[tuple[int, str]]] = {}
         for pk, name, name_norm in rows:
             by_norm.setdefault(name_norm, []).append((pk, name))
         for close in difflib.get_close_matches(norm, list(by_norm), n=5, cutoff=CLOSE_MATCH_CUTOFF):
@@ -120,7 +120,7 @@ def _search_postgres(query: str, norm: str, scores: dict) -> str:
         .order_by()
     )
     in_warnings = (
-        Warning.objects.filter(medication__in=published)
+        ClinicalWarning.objects.filter(medication__in=published)
         .annotate(document=WARNING_DOCUMENT)
         .filter(document=search_query)
         .annotate(rank=SearchRank(F("document"), search_query))

@@ -91,12 +91,6 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# `make bench` compares the leaflet with the same content served by django.contrib.flatpages; only then is it on.
-BENCHMARK_FLATPAGES = env_bool("BENCHMARK_FLATPAGES", False)
-if BENCHMARK_FLATPAGES:
-    INSTALLED_APPS += ["django.contrib.sites", "django.contrib.flatpages"]
-    SITE_ID = 1
-
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 

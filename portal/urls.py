@@ -1,12 +1,13 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from monographs.http import public_page
+
 from . import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", public_page(views.home), name="home"),
     path("healthz/", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     # Sign in and out, and change a known password. No self-service reset by e-mail: accounts are issued by staff.
@@ -19,6 +20,3 @@ urlpatterns = [
     path("", include("monographs.screening.urls")),
     path("", include("monographs.urls")),
 ]
-
-if settings.BENCHMARK_FLATPAGES:
-    urlpatterns.insert(0, path("bench/flatpages/", include("django.contrib.flatpages.urls")))

@@ -7,11 +7,9 @@ from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from monographs.http import public_page
 from monographs.models import Condition, Medication
 
 
-@public_page
 def home(request):
     medications = list(Medication.objects.published().only("name", "slug", "summary"))
     conditions = Condition.objects.filter(uses__medication__in=Medication.objects.published()).distinct()

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from monographs.cache import forget_local_state
 from monographs.content_io import DEFAULT_CONTENT_DIR, load_tree
 from monographs.models import Medication
+from tests.users import make_user
 
 
 @pytest.fixture(autouse=True)
@@ -67,3 +68,21 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             f"FAIL_ON_SKIP=1 and {len(_skipped)} test(s) were skipped: " + ", ".join(_skipped[:10]), red=True
         )
+
+
+# --- Named users (the permission matrix): one way to make each, tests/users.py ---------------------------------------
+
+
+@pytest.fixture
+def clinician(db):
+    return make_user("clinician")
+
+
+@pytest.fixture
+def pharmacist(db):
+    return make_user("pharmacist")
+
+
+@pytest.fixture
+def superuser(db):
+    return make_user("superuser")

@@ -1,9 +1,12 @@
-"""Small factory functions: just enough rows to exercise a page, with every required link in place."""
+"""Small factory functions: just enough rows to exercise a page, with every required link in place. Rows are written
+through the same service the admin and the loader use (content_save), and the leaflet is rendered as it would be
+after the commit (tests run inside a transaction that never commits)."""
 
 import datetime
 import itertools
 
 from monographs.models import (
+    ClinicalWarning,
     Condition,
     DrugClass,
     LeafletSection,
@@ -12,8 +15,9 @@ from monographs.models import (
     SectionKind,
     Source,
     Use,
-    Warning,
 )
+from monographs.services.content import content_save
+from monographs.services.leaflets import render_due_leaflets
 
 _counter = itertools.count(1)
 
@@ -27,13 +31,13 @@ def make_source(**fields) -> Source:
         "url": f"https://example.org/source/{n}",
         "accessed": datetime.date(2026, 11, 29),
     }
-    return Source.objects.create(**(defaults | fields))
+    return _save(Source(**(defaults | fields)))
 
 
 def make_condition(**fields) -> Condition:
     n = next(_counter)
     defaults = {"slug": f"condition-{n}", "name": f"Condition {n}", "description": "A condition."}
-    return Condition.objects.create(**(defaults | fields))
+    return _save(Condition(**(defaults | fields)))
 
 
 def make_medication(*, sections=1, warnings=0, uses=0, brands=(), status="published", **fields) -> Medication:
@@ -46,23 +50,21 @@ def make_medication(*, sections=1, warnings=0, uses=0, brands=(), status="publis
         "last_reviewed": datetime.date(2026, 1, 1),
         "next_review_due": datetime.date(2029, 1, 1),
     }
-    medication = Medication.objects.create(**(defaults | fields))
     source = make_source()
-    medication.sources.add(source)
+    medication = _save(Medication(**(defaults | fields)), sources=[source])
     for position, brand in enumerate(brands):
-        MedicationName.objects.create(medication=medication, name=brand, position=position)
+        _save(MedicationName(medication=medication, name=brand, position=position))
     for kind in SectionKind.values[:sections]:
-        section = LeafletSection.objects.create(medication=medication, kind=kind, body=f"About {kind}.")
-        section.sources.add(source)
+        _save(LeafletSection(medication=medication, kind=kind, body=f"About {kind}."), sources=[source])
     for i in range(uses):
-        use = Use.objects.create(
+        use = Use(
             medication=medication, condition=make_condition(), status="licensed", how_it_helps="It helps.", position=i
         )
-        use.sources.add(source)
+        _save(use, sources=[source])
     drug_class = DrugClass.objects.get_or_create(slug="test-class", defaults={"name": "Test class"})[0]
     for i in range(warnings):
         kind = i % 4
-        warning = Warning(
+        warning = ClinicalWarning(
             medication=medication,
             key=f"warning-{i}",
             title=f"Warning {i}",
@@ -84,6 +86,10 @@ def make_medication(*, sections=1, warnings=0, uses=0, brands=(), status="publis
         else:
             warning.type, warning.severity, warning.section = "warning", "caution", "pregnancy"
             warning.trigger_kind = "pregnancy"
-        warning.save()
-        warning.sources.add(source, make_source())
+        _save(warning, sources=[source, make_source()])
+    render_due_leaflets()
     return medication
+
+
+def _save(obj, **m2m):
+    return content_save(obj=obj, reason="Made by a test factory", m2m=m2m)

@@ -20,7 +20,7 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # No collectstatic in tests: WhiteNoise serves from the finders and need not warn that STATIC_ROOT is missing.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-STATIC_ROOT = None
+STATIC_ROOT = None  # type: ignore[assignment]  # the base settings give a path; tests need none
 
 # The live server's threads must not hold connections open past a test (PostgreSQL could not drop the test database).
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_the_query_count_table_runs_and_every_row_is_flat():
     result = subprocess.run(
-        [sys.executable, "-m", "tests.bench_queries"], cwd=ROOT, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "bench.queries"], cwd=ROOT, capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0, result.stderr
     rows = [line for line in result.stdout.splitlines() if line.rstrip().endswith(("flat", "GROWS"))]

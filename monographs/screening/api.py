@@ -11,6 +11,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
 from monographs.models import ScreeningRecord
+from monographs.services.screening import MedicationNotScreenable, screening_create
 
 from .forms import ScreeningForm
 
@@ -102,7 +103,7 @@ def _form_errors(form: ScreeningForm, *, skip: set[str]) -> dict[str, list[str]]
     for name, messages in form.errors.items():
         api_name = API_FIELD_FOR.get(name, NON_FIELD)
         if api_name not in skip:
-            errors.setdefault(api_name, []).extend(messages)
+            errors.setdefault(api_name, []).extend(str(message) for message in messages)
     return errors
 
 
@@ -142,8 +143,11 @@ def create_screening(request):
     data, type_errors = form_data(payload)
     form = ScreeningForm(data)
     if form.is_valid() and not type_errors:
-        record = form.save(clinician=request.user)
-        if record is not None:
+        try:
+            record = screening_create(clinician=request.user, **form.screening_answers())
+        except MedicationNotScreenable:
+            form.medication_no_longer_published()
+        else:
             response = JsonResponse(api_result(record), status=201)
             response["Location"] = record.get_absolute_url()
             return response

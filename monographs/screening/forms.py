@@ -1,14 +1,13 @@
 """The screening questionnaire. Its validation is written once: the HTML form and the JSON API both bind it."""
 
+from typing import Any, cast
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Layout
 from django import forms
-from django.core.exceptions import ValidationError
-from django.forms.forms import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from monographs.models import ScreeningRecord
-
-from . import engine, rules
+from . import engine, selectors
 
 MAX_LINES = 100
 MAX_LINE_LENGTH = 200
@@ -162,17 +161,17 @@ class ScreeningForm(forms.Form):
 
     def __init__(self, *args, initial_medication: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        medications = rules.screenable_medications()
+        medications = selectors.screenable_medications()
         self.medication_names = dict(medications)
-        self.fields["medication"].choices = [("", "Choose a medication"), *medications]
+        cast(forms.ChoiceField, self.fields["medication"]).choices = [("", "Choose a medication"), *medications]
         if initial_medication in self.medication_names:
             self.initial["medication"] = initial_medication
 
-        triggers = rules.condition_triggers()
+        triggers = selectors.condition_triggers()
         self.condition_names = {slug: name for _, slug, name in triggers}
         # Any condition of a published medication's warnings is a valid answer; those of the chosen medication are
         # the ones shown (all of them until a medication is chosen).
-        self.fields["conditions"].choices = list(self.condition_names.items())
+        cast(forms.MultipleChoiceField, self.fields["conditions"]).choices = list(self.condition_names.items())
         chosen = self._chosen_medication()
         shown = {slug: name for medication, slug, name in triggers if chosen in (None, medication)}
         self.fields["conditions"].widget.choices = list(shown.items())
@@ -240,8 +239,9 @@ class ScreeningForm(forms.Form):
             raise ValidationError(errors)
         return [line for _, line in numbered]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         given = [name for name in KIDNEY_METHOD_FIELDS if data.get(name) is not None]
         if len(given) > 1:
             names = " and ".join(KIDNEY_METHOD_FIELDS[name] for name in given)
@@ -288,7 +288,7 @@ class ScreeningForm(forms.Form):
         if self._has_errors("creatinine_value", *COCKCROFT_GAULT_FIELDS):
             return
         crcl = engine.kidney_function(self._kidney_answers(data)).crcl_ml_min
-        if crcl > CRCL_RANGE[1]:
+        if crcl is not None and crcl > CRCL_RANGE[1]:
             self.add_error(
                 "creatinine_value",
                 f"The CrCl calculated from these answers is {crcl:g} mL/min, which is not plausible (over "
@@ -382,24 +382,17 @@ class ScreeningForm(forms.Form):
                 field = self[name]
                 grouped = isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
                 anchor = f"{field.auto_id}_0" if grouped else field.auto_id
-            items += [{"anchor": anchor, "message": message} for message in self.errors[name]]
+            items += [{"anchor": anchor, "message": str(message)} for message in self.errors[name]]
         return items
 
-    # --- Running it ----------------------------------------------------------------------------------------------
+    def screening_answers(self) -> dict:
+        """The keyword arguments of services.screening.screening_create for these cleaned answers."""
+        return {
+            "medication_slug": self.cleaned_data["medication"],
+            "answers": self.to_answers(),
+            "answers_record": self.answers_json(),
+            "summary": self.answers_summary(),
+        }
 
-    def save(self, *, clinician) -> ScreeningRecord | None:
-        """Screen the patient and keep the record (answers and result as shown). None, with an error on the form,
-        when the medication stopped being published since the form was validated."""
-        data = rules.screening_data(medication_slug=self.cleaned_data["medication"])
-        if data is None:
-            self.add_error("medication", "This medication is no longer published: choose another.")
-            return None
-        result = engine.screen(
-            medication=data.medication, rules=data.rules, index=data.index, answers=self.to_answers()
-        )
-        return ScreeningRecord.objects.create(
-            clinician=clinician,
-            medication_id=data.medication_pk,
-            answers=self.answers_json(),
-            result=engine.snapshot(result) | {"answers_summary": self.answers_summary()},
-        )
+    def medication_no_longer_published(self) -> None:
+        self.add_error("medication", "This medication is no longer published: choose another.")

@@ -3,17 +3,20 @@
 Results are rendered from the record's snapshot, never from today's content, so a past result never changes.
 """
 
+from collections.abc import Callable
 from functools import wraps
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import get_resolver
 from django.views.decorators.cache import never_cache
 
 from monographs.models import ScreeningRecord, Severity, WarningType
+from monographs.services.screening import MedicationNotScreenable, screening_create
 
 from .engine import SEVERITY_ORDER
 from .forms import ScreeningForm
@@ -39,7 +42,9 @@ def clinician_page(permission: str):
 
 def error_page(request, status: int, exception: Exception):
     """The site's error page, answered (not raised) so that the view's decorators, such as never_cache, apply."""
-    return get_resolver().resolve_error_handler(status)(request, exception=exception)
+    # The stubs type every handler as handler500's (request only); the 4xx handlers also take the exception.
+    handler = cast(Callable[..., HttpResponse], get_resolver().resolve_error_handler(status))
+    return handler(request, exception=exception)
 
 
 def own_record(request, pk) -> ScreeningRecord | None:
@@ -67,8 +72,11 @@ def screening_form(request):
     if request.method == "POST":
         form = ScreeningForm(request.POST)
         if form.is_valid():
-            record = form.save(clinician=request.user)
-            if record is not None:
+            try:
+                record = screening_create(clinician=request.user, **form.screening_answers())
+            except MedicationNotScreenable:
+                form.medication_no_longer_published()
+            else:
                 return redirect(record)
     else:
         form = ScreeningForm(initial_medication=request.GET.get("medication"))

@@ -1,4 +1,7 @@
-"""The pharmacists' workplace: roles, versioned saves, the review workflow, history, sanitising, readability."""
+"""The pharmacists' workplace: roles, versioned saves with a reason, no lost edits, the review workflow.
+
+History, revert, sanitising, the live preview, the public leaflet after a save and the page's query counts are in
+test_admin_saves.py."""
 
 import datetime
 
@@ -8,21 +11,15 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from monographs.models import LeafletSection, Medication, Warning
-from tests.admin_forms import change_form_data
+from monographs.models import ClinicalWarning, LeafletSection, Medication
+from monographs.services.publishing import REVIEW_INTERVAL_YEARS, add_years
+from tests.admin_forms import client_for, open_change_form
 from tests.factories import make_source
 from tests.users import make_user
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "clinician", "pharmacist", "superuser"]
-
-
-def client_for(client, role):
-    user = make_user(role)
-    if user is not None:
-        client.force_login(user)
-    return client, user
 
 
 def baclofen():
@@ -38,7 +35,7 @@ def admin_urls():
     urls = {}
     for model, obj in (
         ("medication", medication),
-        ("warning", warning),
+        ("clinicalwarning", warning),
         ("condition", warning.medication.uses.first().condition),
         ("source", medication.sources.first()),
         ("drugclass", medication.classes.first()),
@@ -102,19 +99,12 @@ def test_a_pharmacist_cannot_create_users(client):
 def test_groups_have_exactly_the_permissions_of_their_role():
     pharmacist = set(Group.objects.get(name="pharmacist").permissions.values_list("codename", flat=True))
     clinician = set(Group.objects.get(name="clinician").permissions.values_list("codename", flat=True))
-    assert "publish_medication" in pharmacist and "change_warning" in pharmacist
+    assert "publish_medication" in pharmacist and "change_clinicalwarning" in pharmacist
     assert not {p for p in pharmacist if "user" in p or "group" in p or "screeningrecord" in p}
     assert clinician == {"add_screeningrecord", "view_screeningrecord"}
 
 
 # --- Editing: a whole medication on one page, saved with a reason -------------------------------------------------
-
-
-def open_change_form(client, obj):
-    url = reverse(f"admin:monographs_{obj._meta.model_name}_change", args=[obj.pk])
-    response = client.get(url)
-    assert response.status_code == 200
-    return url, change_form_data(response)
 
 
 def test_pharmacist_edits_a_section_and_the_history_keeps_who_when_and_why(client, shipped_content):
@@ -191,12 +181,12 @@ def test_stale_inline_edits_do_not_overwrite_each_other(client, shipped_content)
     d1[f"sections-{storage}-body"] = "Section edited by p1."
     d1["change_reason"] = "p1"
     assert clients[0].post(url, d1).status_code == 302
-    d2["warnings-0-title"] = "Warning title edited by p2"
+    d2["warnings-0-title"] = "ClinicalWarning title edited by p2"
     d2["change_reason"] = "p2"
     assert clients[1].post(url, d2).status_code == 302
     # p1 and p2 edited different rows: both kept.
     assert LeafletSection.objects.get(pk=sections[storage]).body == "Section edited by p1."
-    assert Warning.objects.get(pk=warnings[0]).title == "Warning title edited by p2"
+    assert ClinicalWarning.objects.get(pk=warnings[0]).title == "ClinicalWarning title edited by p2"
 
     stale[f"sections-{storage}-body"] = "Stale section edit by p3."
     stale["warnings-0-title"] = "Stale warning edit by p3"
@@ -205,7 +195,7 @@ def test_stale_inline_edits_do_not_overwrite_each_other(client, shipped_content)
     assert response.status_code == 200
     assert "Not saved" in response.content.decode()
     assert LeafletSection.objects.get(pk=sections[storage]).body == "Section edited by p1."
-    assert Warning.objects.get(pk=warnings[0]).title == "Warning title edited by p2"
+    assert ClinicalWarning.objects.get(pk=warnings[0]).title == "ClinicalWarning title edited by p2"
 
 
 def test_a_change_of_sources_by_one_editor_does_not_block_another_editing_a_different_row(client, shipped_content):
@@ -298,7 +288,7 @@ def test_publishing_records_who_and_when_and_sets_the_review_dates(client, djang
     today = timezone.localdate()
     assert medication.published_by == user and medication.published_at is not None
     assert medication.last_reviewed == today
-    assert medication.next_review_due == today.replace(year=today.year + 3)
+    assert medication.next_review_due == add_years(today, REVIEW_INTERVAL_YEARS)
     assert medication.reviewed_by == "Pharmacist"
     client.logout()
     assert client.get(medication.get_absolute_url()).status_code == 200
@@ -314,164 +304,6 @@ def test_review_filters_show_overdue_and_due_soon(client):
     soon = client.get(changelist, {"review": "due_30"}).content.decode()
     assert "Overduol" in overdue and "Soonol" not in overdue
     assert "Soonol" in soon and "Overduol" not in soon
-
-
-# --- History: diff and restore --------------------------------------------------------------------------------------
-
-
-def test_history_shows_a_field_by_field_diff_and_restores_an_earlier_version(client, shipped_content):
-    client, _ = client_for(client, "pharmacist")
-    medication = baclofen()
-    original = medication.summary
-    url, data = open_change_form(client, medication)
-    data["summary"] = "A mistaken summary."
-    data["change_reason"] = "Mistake"
-    assert client.post(url, data).status_code == 302
-
-    history = client.get(reverse("admin:monographs_medication_history", args=[medication.pk])).content.decode()
-    assert "A mistaken summary." in history and "Mistake" in history
-
-    earlier = baclofen().history.exclude(summary="A mistaken summary.").order_by("-history_date").first()
-    revert_url = reverse("admin:monographs_medication_simple_history", args=[medication.pk, earlier.history_id])
-    response = client.get(revert_url)
-    assert response.status_code == 200
-    data = change_form_data(response)
-    data["change_reason"] = "Restore the reviewed summary"
-    assert client.post(revert_url, data).status_code == 302
-    assert baclofen().summary == original
-
-
-def test_content_loader_changes_are_recorded_in_history(shipped_content):
-    record = baclofen().history.order_by("history_date").first()
-    assert record.history_change_reason == "Loaded from the content files"
-
-
-def test_a_change_of_sources_is_in_the_history_with_who_why_and_which_sources(client, shipped_content):
-    client, user = client_for(client, "pharmacist")
-    warning = Warning.objects.get(medication__slug="baclofen", key="drowsiness-driving")
-    url = reverse("admin:monographs_warning_change", args=[warning.pk])
-    response = client.get(url)
-    data = change_form_data(response)
-    before = set(warning.sources.values_list("pk", flat=True))
-    added = make_source(title="Driver and Vehicle Licensing Agency: medicines and driving")
-    data["sources"] = [str(pk) for pk in before | {added.pk}]
-    data["change_reason"] = "Cite the DVLA guidance"
-    response = client.post(url, data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
-
-    latest, previous = warning.history.order_by("-history_date", "-history_id")[:2]
-    assert set(latest.sources.values_list("source_id", flat=True)) == before | {added.pk}
-    assert set(previous.sources.values_list("source_id", flat=True)) == before
-    assert latest.history_user == user
-    assert latest.history_change_reason == "Cite the DVLA guidance"
-    page = client.get(reverse("admin:monographs_warning_history", args=[warning.pk])).content.decode()
-    assert "Driver and Vehicle Licensing Agency: medicines and driving" in page
-
-
-def test_reverting_restores_the_sources_an_earlier_version_cited(client, shipped_content):
-    client, _ = client_for(client, "pharmacist")
-    warning = Warning.objects.get(medication__slug="baclofen", key="drowsiness-driving")
-    cited = set(warning.sources.values_list("pk", flat=True))
-    url = reverse("admin:monographs_warning_change", args=[warning.pk])
-    data = change_form_data(client.get(url))
-    data["sources"] = [str(min(cited))]
-    data["change_reason"] = "Mistakenly dropped sources"
-    assert client.post(url, data).status_code == 302
-    assert set(warning.sources.values_list("pk", flat=True)) == {min(cited)}
-
-    earlier = next(
-        record
-        for record in warning.history.order_by("-history_date", "-history_id")
-        if set(record.sources.values_list("source_id", flat=True)) == cited
-    )
-    revert_url = reverse("admin:monographs_warning_simple_history", args=[warning.pk, earlier.history_id])
-    data = change_form_data(client.get(revert_url))
-    data["change_reason"] = "Restore the sources"
-    assert client.post(revert_url, data).status_code == 302
-    assert set(warning.sources.values_list("pk", flat=True)) == cited
-
-
-# --- Sanitising and the live preview ---
-
-XSS_PAYLOADS = [
-    "<script>alert(1)</script>",
-    '<img src=x onerror="alert(1)">',
-    "[click](javascript:alert(1))",
-    '<a href="javascript:alert(1)">x</a>',
-    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
-    '<iframe src="https://evil.example"></iframe>',
-    '<div style="background:url(javascript:alert(1))">x</div>',
-    "<svg onload=alert(1)>",
-    '<p onclick="alert(1)">x</p>',
-    "<object data=x></object><embed src=x>",
-    '<form action="https://evil.example"><input></form>',
-    "<style>body{display:none}</style>",
-]
-
-
-@pytest.mark.parametrize("payload", XSS_PAYLOADS)
-def test_no_xss_payload_survives_into_the_public_leaflet(client, shipped_content, payload):
-    section = baclofen().sections.get(kind="storage")
-    section.body = f"Safe text. {payload}"
-    section.save()
-    html = section.body_html.lower()
-    for dangerous in (
-        "<script",
-        "onerror",
-        "onload",
-        "onclick",
-        "javascript:",
-        "data:text",
-        "<iframe",
-        "style=",
-        "<object",
-        "<embed",
-        "<form",
-        "<style",
-        "<svg",
-    ):
-        assert dangerous not in html, (payload, html)
-    page = client.get("/medicines/baclofen/").content.decode().lower()
-    assert "alert(1)" not in page.split('id="storage"')[1].split("</section>")[0] or "&lt;" in page
-
-
-def test_live_preview_returns_sanitised_html_and_readability(client):
-    client, _ = client_for(client, "pharmacist")
-    response = client.post(
-        reverse("admin:monographs_markdown_preview"), {"text": "**Take it** daily. <script>x</script>"}
-    )
-    assert response.status_code == 200
-    body = response.json()
-    assert "<strong>Take it</strong>" in body["html"] and "<script" not in body["html"]
-    assert {"grade", "ease", "smog", "on_target"} <= set(body)
-
-
-def test_live_preview_is_refused_to_clinicians(client):
-    client, _ = client_for(client, "clinician")
-    response = client.post(reverse("admin:monographs_markdown_preview"), {"text": "x"})
-    assert response.status_code == 302
-    assert "/admin/login/" in response["Location"]
-
-
-# --- Cache: a correction reaches readers at once ---
-
-
-def test_an_admin_correction_purges_the_cached_leaflet_at_once(
-    client, shipped_content, django_capture_on_commit_callbacks
-):
-    from django.test import Client
-
-    patient = Client()
-    assert "A corrected storage sentence." not in patient.get("/medicines/baclofen/").content.decode()
-    client, _ = client_for(client, "pharmacist")
-    medication = baclofen()
-    url, data = open_change_form(client, medication)
-    storage = list(medication.sections.order_by("position").values_list("kind", flat=True)).index("storage")
-    data[f"sections-{storage}-body"] = "A corrected storage sentence."
-    data["change_reason"] = "Correction"
-    with django_capture_on_commit_callbacks(execute=True):
-        assert client.post(url, data).status_code == 302
-    assert "A corrected storage sentence." in patient.get("/medicines/baclofen/").content.decode()
 
 
 # --- Demo users -------------------------------------------------------------------------------------------------------
@@ -494,38 +326,3 @@ def test_demo_users_refuse_to_run_without_debug(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("create_demo_users")
-
-
-# --- Speed: a medication's page costs the same number of queries whatever its number of rows -----------------------
-
-
-def admin_queries(client, warnings: int) -> tuple[int, int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from tests.factories import make_medication
-
-    medication = make_medication(sections=12, uses=3, warnings=warnings)
-    url = reverse("admin:monographs_medication_change", args=[medication.pk])
-    with CaptureQueriesContext(connection) as opened:
-        response = client.get(url)
-    assert response.status_code == 200
-    data = change_form_data(response)
-    index = list(medication.sections.order_by("position").values_list("kind", flat=True)).index("storage")
-    data[f"sections-{index}-body"] = f"Keep it below 25°C ({warnings})."
-    data["change_reason"] = "Storage wording"
-    with CaptureQueriesContext(connection) as saved:
-        response = client.post(url, data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    assert medication.sections.get(kind="storage").body == f"Keep it below 25°C ({warnings})."
-    return len(opened), len(saved)
-
-
-def test_the_medication_page_opens_and_saves_in_a_fixed_number_of_queries(client):
-    client, _ = client_for(client, "pharmacist")
-    admin_queries(client, warnings=4)  # warms the process-wide caches (content types) that the first page fills
-    few = admin_queries(client, warnings=4)  # one of each trigger the factory makes
-    many = admin_queries(client, warnings=40)
-    assert few == many
-    opened, saved = many
-    assert opened <= 40 and saved <= 50, many  # 299 and 1,754 for baclofen before the inlines were batched

@@ -5,6 +5,7 @@ import socket
 import pytest
 
 from monographs.readability import TARGET_EASE, TARGET_GRADE, count_syllables, measure
+from monographs.services.content import content_save
 
 
 @pytest.mark.parametrize(
@@ -73,7 +74,7 @@ def test_saving_a_section_stores_its_readability(shipped_content):
 
     section = LeafletSection.objects.get(medication__slug="baclofen", kind="storage")
     section.body = "The cat sat on the mat. The dog lay by the door."
-    section.save()
+    content_save(obj=section, reason="test edit")
     section.refresh_from_db()
     assert section.reading_grade == pytest.approx(-1.4, abs=0.06)
 
@@ -98,13 +99,13 @@ def test_a_text_too_short_to_score_is_not_scored_nor_flagged():
 def test_short_texts_are_stored_without_a_grade_and_the_admin_says_why(shipped_content, client):
     from django.urls import reverse
 
-    from monographs.models import Warning
+    from monographs.models import ClinicalWarning
     from tests.users import make_user
 
-    warning = Warning.objects.get(medication__slug="baclofen", key="se-insomnia")
+    warning = ClinicalWarning.objects.get(medication__slug="baclofen", key="se-insomnia")
     assert warning.reading_grade is None  # three words: a grade would be noise
     client.force_login(make_user("pharmacist"))
-    page = client.get(reverse("admin:monographs_warning_change", args=[warning.pk])).content.decode()
+    page = client.get(reverse("admin:monographs_clinicalwarning_change", args=[warning.pk])).content.decode()
     assert "Not scored: fewer than 10 words" in page
     preview = client.post(reverse("admin:monographs_markdown_preview"), {"text": "Headache."}).json()
     assert preview["scored"] is False and preview["words"] == 1 and preview["on_target"] is True
@@ -112,11 +113,11 @@ def test_short_texts_are_stored_without_a_grade_and_the_admin_says_why(shipped_c
 
 @pytest.mark.django_db
 def test_every_shipped_patient_text_long_enough_to_score_is_at_grade_8_or_lower(shipped_content):
-    from monographs.models import LeafletSection, Use, Warning
+    from monographs.models import ClinicalWarning, LeafletSection, Use
 
     over = [
         (model.__name__, pk, grade)
-        for model in (LeafletSection, Use, Warning)
+        for model in (LeafletSection, Use, ClinicalWarning)
         for pk, grade in model.objects.exclude(reading_grade=None).values_list("pk", "reading_grade")
         if grade > TARGET_GRADE
     ]

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from monographs.search import search
+from monographs.services.content import content_save
 from tests.factories import make_medication
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +67,7 @@ def test_exact_brand_ranks_above_a_medication_that_only_mentions_it(db):
     other = make_medication(name="Othermed", slug="othermed", sections=1)
     section = other.sections.first()
     section.body = "Do not confuse this with Brandix."
-    section.save()
+    content_save(obj=section, reason="test edit")
     make_medication(name="Genericol", slug="genericol", brands=["Brandix"], sections=1)
     assert slugs(search("Brandix"))[0] == "genericol"
 
@@ -102,7 +103,7 @@ class TestPostgresSearch:
     def test_trigram_similarity_finds_a_misspelt_brand(self, shipped_content):
         assert slugs(search("Lyvispa"))[:1] == ["baclofen"]
 
-    @pytest.mark.parametrize("table", ["monographs_leafletsection", "monographs_warning"])
+    @pytest.mark.parametrize("table", ["monographs_leafletsection", "monographs_clinicalwarning"])
     def test_leaflet_text_is_searched_through_its_full_text_index(self, shipped_content, table):
         """The search's SQL repeats the indexed expression, so PostgreSQL can read the index (forced here: with a
         few dozen rows it would rightly prefer a sequential scan)."""
@@ -115,5 +116,7 @@ class TestPostgresSearch:
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("EXPLAIN " + sql)
             plan = "\n".join(row[0] for row in cursor.fetchall())
-        index = {"monographs_leafletsection": "section_body_fts", "monographs_warning": "warning_text_fts"}[table]
+        index = {"monographs_leafletsection": "section_body_fts", "monographs_clinicalwarning": "warning_text_fts"}[
+            table
+        ]
         assert index in plan, plan

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.test import Client
 
 from monographs.content_io import DEFAULT_CONTENT_DIR, load_tree
-from monographs.models import LeafletSection, Medication, SectionKind, Source, Use, Warning
+from monographs.models import ClinicalWarning, LeafletSection, Medication, SectionKind, Source, Use
 
 TOML_FILES = sorted(DEFAULT_CONTENT_DIR.rglob("*.toml"))
 BACLOFEN_TOML = DEFAULT_CONTENT_DIR / "medications" / "baclofen.toml"
@@ -59,12 +59,12 @@ def baclofen(shipped) -> Medication:
 def test_every_clinical_fact_cites_a_source_and_every_source_has_an_https_url(shipped_content):
     uncited = [
         f"{type(row).__name__} {row}"
-        for model in (Warning, LeafletSection, Use)
+        for model in (ClinicalWarning, LeafletSection, Use)
         for row in model.objects.prefetch_related("sources")
         if not row.sources.all()
     ]
     assert uncited == []
-    assert Warning.objects.count() >= 40
+    assert ClinicalWarning.objects.count() >= 40
     assert LeafletSection.objects.count() >= 12
 
     sources = list(Source.objects.all())
@@ -102,11 +102,11 @@ def test_baclofen_uses_include_licensed_and_off_label_ones(shipped_content):
 
 
 def test_baclofen_side_effects_carry_frequencies_and_the_serious_ones_are_urgent(shipped_content):
-    side_effects = list(baclofen(shipped_content).warnings.filter(type=Warning.Type.UNDESIRABLE_EFFECT))
+    side_effects = list(baclofen(shipped_content).warnings.filter(type=ClinicalWarning.Type.UNDESIRABLE_EFFECT))
     assert len(side_effects) >= 10
-    assert all(w.frequency in Warning.Frequency.values and w.frequency for w in side_effects)
+    assert all(w.frequency in ClinicalWarning.Frequency.values and w.frequency for w in side_effects)
     by_key = {w.key: w for w in side_effects}
-    assert by_key["se-drowsiness"].frequency == Warning.Frequency.VERY_COMMON
+    assert by_key["se-drowsiness"].frequency == ClinicalWarning.Frequency.VERY_COMMON
     assert "10–63%" in by_key["se-drowsiness"].frequency_note
     urgent = {w.key for w in baclofen(shipped_content).warnings.filter(urgent=True)}
     assert urgent, "the leaflet needs a 'Get help now' box"
@@ -115,7 +115,7 @@ def test_baclofen_side_effects_carry_frequencies_and_the_serious_ones_are_urgent
 
 def test_baclofen_has_interaction_warnings_for_every_class_the_labels_name(shipped_content):
     interactions = baclofen(shipped_content).warnings.filter(
-        type=Warning.Type.INTERACTION, trigger_kind=Warning.TriggerKind.DRUG_CLASS
+        type=ClinicalWarning.Type.INTERACTION, trigger_kind=ClinicalWarning.TriggerKind.DRUG_CLASS
     )
     classes = set(interactions.values_list("trigger_class__slug", flat=True))
     assert classes >= {
@@ -134,21 +134,23 @@ def test_baclofen_has_interaction_warnings_for_every_class_the_labels_name(shipp
 def test_baclofen_cautions_cover_conditions_pregnancy_breastfeeding_and_kidney_function(shipped_content):
     warnings = baclofen(shipped_content).warnings
     conditions = set(
-        warnings.filter(trigger_kind=Warning.TriggerKind.CONDITION).values_list("trigger_condition__slug", flat=True)
+        warnings.filter(trigger_kind=ClinicalWarning.TriggerKind.CONDITION).values_list(
+            "trigger_condition__slug", flat=True
+        )
     )
     assert {"epilepsy", "stroke"} <= conditions
-    assert warnings.filter(trigger_kind=Warning.TriggerKind.PREGNANCY).exists()
-    assert warnings.filter(trigger_kind=Warning.TriggerKind.BREASTFEEDING).exists()
+    assert warnings.filter(trigger_kind=ClinicalWarning.TriggerKind.PREGNANCY).exists()
+    assert warnings.filter(trigger_kind=ClinicalWarning.TriggerKind.BREASTFEEDING).exists()
 
-    renal = list(warnings.filter(trigger_kind=Warning.TriggerKind.RENAL))
+    renal = list(warnings.filter(trigger_kind=ClinicalWarning.TriggerKind.RENAL))
     bounds = {float(b) for w in renal for b in (w.crcl_min, w.crcl_max) if b is not None}
     assert bounds == {30.0, 50.0, 80.0}
-    assert all(w.severity == Warning.Severity.DOSE_ADJUSTMENT for w in renal)
+    assert all(w.severity == ClinicalWarning.Severity.DOSE_ADJUSTMENT for w in renal)
     # The bands meet without a gap or an overlap: every CrCl from 0 to 80 falls in exactly one band.
     for crcl in (0, 10, 29.9, 30, 40, 49.9, 50, 65, 80):
         assert sum(w.crcl_in_band(crcl) for w in renal) == 1, crcl
     assert not any(w.crcl_in_band(80.1) for w in renal)
-    assert warnings.filter(trigger_kind=Warning.TriggerKind.DIALYSIS).exists()
+    assert warnings.filter(trigger_kind=ClinicalWarning.TriggerKind.DIALYSIS).exists()
 
 
 def test_the_leaflet_page_shows_the_dose_limit_brands_and_help_box(client, shipped_content):
@@ -173,7 +175,7 @@ def test_the_catalogue_has_a_medication_for_every_class_baclofen_interacts_with(
 
     interaction_classes = set(
         baclofen(shipped_content)
-        .warnings.filter(trigger_kind=Warning.TriggerKind.DRUG_CLASS)
+        .warnings.filter(trigger_kind=ClinicalWarning.TriggerKind.DRUG_CLASS)
         .values_list("trigger_class__slug", flat=True)
     )
     members = {c.slug for m in catalogue for c in m.classes.all()}

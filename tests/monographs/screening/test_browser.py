@@ -11,7 +11,7 @@ from tests.monographs.screening import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
-PASSWORD = "not-a-real-password-1"
+PASSWORD = "x"  # tests/users.py
 
 
 def run_in_browser(scenario) -> None:

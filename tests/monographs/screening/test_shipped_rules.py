@@ -1,18 +1,19 @@
-"""The engine against the shipped baclofen rules and catalogue, read from the database by rules.py."""
+"""The engine against the shipped baclofen rules and catalogue, read from the database by selectors.py."""
 
 import pytest
 
-from monographs.models import Medication, MedicationName, Warning
+from monographs.models import ClinicalWarning, Medication, MedicationName
 from monographs.names import normalise_name
-from monographs.screening import rules
+from monographs.screening import selectors
 from monographs.screening.engine import Answers, Creatinine, KidneyAnswers, screen
+from monographs.services.content import content_save
 from tests.factories import make_medication
 
 pytestmark = pytest.mark.django_db
 
 
 def screen_baclofen(**answers):
-    data = rules.screening_data(medication_slug="baclofen")
+    data = selectors.screening_data(medication_slug="baclofen")
     return screen(medication=data.medication, rules=data.rules, index=data.index, answers=Answers(**answers))
 
 
@@ -69,11 +70,11 @@ def test_shipped_baclofen_scenarios(answers, expected):
 def test_shipped_texts_and_sources_reach_the_flag():
     result = screen_baclofen(current_medications=("OxyContin 20 mg bd",))
     opioids = next(flag for flag in result.flags if flag.key == "opioids")
-    warning = Warning.objects.get(medication__slug="baclofen", key="opioids")
+    warning = ClinicalWarning.objects.get(medication__slug="baclofen", key="opioids")
     assert opioids.title == warning.title
-    assert opioids.clinician_html == warning.clinician_html
-    assert opioids.action == warning.action
-    assert {s.url for s in opioids.sources} == set(warning.sources.values_list("url", flat=True))
+    assert opioids.rule.clinician_html == warning.clinician_html
+    assert opioids.rule.action == warning.action
+    assert {s.url for s in opioids.rule.sources} == set(warning.sources.values_list("url", flat=True))
     assert opioids.trigger.drug_class.slug == "opioid"
 
 
@@ -88,47 +89,48 @@ def test_unrecognised_lines_get_suggestions_from_the_catalogue():
 
 def test_screening_data_is_none_for_an_unpublished_or_unknown_medication():
     draft = make_medication(status="draft")
-    assert rules.screening_data(medication_slug=draft.slug) is None
-    assert rules.screening_data(medication_slug="oxycodone") is None  # a catalogue entry: no leaflet
-    assert rules.screening_data(medication_slug="no-such-thing") is None
+    assert selectors.screening_data(medication_slug=draft.slug) is None
+    assert selectors.screening_data(medication_slug="oxycodone") is None  # a catalogue entry: no leaflet
+    assert selectors.screening_data(medication_slug="no-such-thing") is None
 
 
 def test_screening_data_takes_a_fixed_number_of_queries(django_assert_num_queries, django_capture_on_commit_callbacks):
     with django_assert_num_queries(6):
-        data = rules.screening_data(medication_slug="baclofen")
-    assert len(data.rules) == Warning.objects.filter(medication__slug="baclofen").count()
+        data = selectors.screening_data(medication_slug="baclofen")
+    assert len(data.rules) == ClinicalWarning.objects.filter(medication__slug="baclofen").count()
     # The catalogue (every name of every medication) is built once per content version in each process.
     with django_assert_num_queries(3):
-        rules.screening_data(medication_slug="baclofen")
+        selectors.screening_data(medication_slug="baclofen")
     with django_capture_on_commit_callbacks(execute=True):
         for n in range(20):
             make_medication(brands=[f"Brand A{n}", f"Brand B{n}"])
     with django_assert_num_queries(6):
-        rules.screening_data(medication_slug="baclofen")
+        selectors.screening_data(medication_slug="baclofen")
     with django_assert_num_queries(3):
-        rules.screening_data(medication_slug="baclofen")
+        selectors.screening_data(medication_slug="baclofen")
 
 
 def test_a_name_added_by_an_edit_is_recognised_by_the_next_screening(django_capture_on_commit_callbacks):
     key = normalise_name("Spastonil")
-    assert key not in rules.screening_data(medication_slug="baclofen").index.names
+    assert key not in selectors.screening_data(medication_slug="baclofen").index.names
     with django_capture_on_commit_callbacks(execute=True):
-        MedicationName.objects.create(medication=Medication.objects.get(slug="baclofen"), name="Spastonil")
-    assert rules.screening_data(medication_slug="baclofen").index.names[key].slug == "baclofen"
+        name = MedicationName(medication=Medication.objects.get(slug="baclofen"), name="Spastonil")
+        content_save(obj=name, reason="test edit")
+    assert selectors.screening_data(medication_slug="baclofen").index.names[key].slug == "baclofen"
 
 
 def test_a_medication_published_elsewhere_a_moment_ago_rebuilds_the_catalogue():
-    rules.screening_data(medication_slug="baclofen")  # this process's catalogue, before the new medication
+    selectors.screening_data(medication_slug="baclofen")  # this process's catalogue, before the new medication
     medication = make_medication()  # committed by another app server: this process has not seen a new version
-    data = rules.screening_data(medication_slug=medication.slug)
+    data = selectors.screening_data(medication_slug=medication.slug)
     assert data.medication.slug == medication.slug
 
 
 def test_the_form_choices_come_from_the_data(django_assert_num_queries):
     with django_assert_num_queries(1):
-        medications = rules.screenable_medications()
+        medications = selectors.screenable_medications()
     assert ("baclofen", "Baclofen") in medications
     with django_assert_num_queries(1):
-        triggers = rules.condition_triggers()
+        triggers = selectors.condition_triggers()
     assert ("baclofen", "epilepsy", "Epilepsy") in triggers
     assert not any(slug == "multiple-sclerosis" for _, slug, _ in triggers)

@@ -7,7 +7,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from monographs.models import ScreeningRecord, Warning
+from monographs.models import ClinicalWarning, ScreeningRecord
+from monographs.services.content import content_save
 from tests.monographs.screening import EXAMPLE_FORM, EXAMPLE_KEYS, make_user
 
 pytestmark = pytest.mark.django_db
@@ -153,9 +154,9 @@ def test_a_clinician_screens_a_patient_and_reads_the_result(clinician_client, cl
 
 def test_the_result_is_rendered_from_the_snapshot_not_todays_content(clinician_client):
     record = screen(clinician_client)
-    warning = Warning.objects.get(medication__slug="baclofen", key="opioids")
+    warning = ClinicalWarning.objects.get(medication__slug="baclofen", key="opioids")
     warning.title = "Renamed since"
-    warning.save()
+    content_save(obj=warning, reason="test edit")
     html = clinician_client.get(f"/screening/{record.pk}/").content.decode()
     assert "Opioid painkillers" in html
     assert "Renamed since" not in html

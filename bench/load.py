@@ -1,0 +1,284 @@
+"""`make load`: 64 concurrent connections for 60 s on the leaflet and search pages, while a pharmacist saves an edit
+every second. Passes when there are no socket errors, no 5xx, every edit is saved and in the history, and every
+correction is served on the public page.
+
+Loopback only, bounded in time. Runs gunicorn (2 workers, production settings with Redis) on PostgreSQL when
+reachable, else SQLite. The pharmacist is an HTTP client like a browser: signs in on the login page, then every
+second opens a baclofen warning's admin page, corrects its patient text, types a reason and saves (every tenth edit
+goes through the whole medication's page instead, about 1,100 fields); after each save it watches the public leaflet
+until the correction is served, and reports how long that took.
+"""
+
+import http.client
+import json
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+
+from bench.http import ROOT, free_port, manage, postgres_reachable, shared_cache_ready, wait_until_up
+from tests.html_forms import form_fields
+
+DURATION = int(os.environ.get("LOAD_SECONDS", "60"))
+CONNECTIONS = int(os.environ.get("LOAD_CONNECTIONS", "64"))
+
+PHARMACIST_PASSWORD = "load-test-only-" + "p" * 20
+WARNING_KEY = "drowsiness-driving"  # edited every second: a warning whose patient text is on the leaflet
+
+MAKE_PHARMACIST = f"""
+import json
+from django.contrib.auth.models import Group, User
+from monographs.models import Medication, ClinicalWarning
+user, _ = User.objects.get_or_create(username="load-pharmacist")
+user.is_staff = True
+user.set_password({PHARMACIST_PASSWORD!r})
+user.save()
+user.groups.add(Group.objects.get(name="pharmacist"))
+medication = Medication.objects.get(slug="baclofen")
+warning = ClinicalWarning.objects.get(medication=medication, key={WARNING_KEY!r})
+print(json.dumps({{"medication": medication.pk, "warning": warning.pk}}))
+"""
+# Every this many edits, the pharmacist edits through the whole medication's page instead (about 1,100 fields).
+WHOLE_PAGE_EVERY = 10
+
+
+class Browser:
+    """An HTTP client that keeps its cookies and sends what a browser behind the TLS proxy would: enough to sign in
+    and save admin forms (CSRF cookie and token, Referer, the session cookie)."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, fields: list[tuple[str, str]] | None = None):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {"X-Forwarded-Proto": "https", "Host": f"127.0.0.1:{self.port}"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        body = None
+        if fields is not None:
+            body = urllib.parse.urlencode(fields).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Referer"] = f"https://127.0.0.1:{self.port}{path}"
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            content = response.read().decode()
+        finally:
+            connection.close()
+        for cookie in response.headers.get_all("Set-Cookie") or []:
+            name, _, value = cookie.split(";", 1)[0].partition("=")
+            self.cookies[name.strip()] = value.strip()
+        return response.status, response.headers, content
+
+    def sign_in(self, username: str, password: str) -> None:
+        _, _, page = self.request("GET", "/accounts/login/")
+        fields = [(n, v) for n, v in form_fields(page, "login-form") if n not in ("username", "password")]
+        status, headers, _ = self.request(
+            "POST", "/accounts/login/", fields + [("username", username), ("password", password)]
+        )
+        if status != 302:
+            raise SystemExit(f"the load-test pharmacist could not sign in (HTTP {status})")
+
+
+def save_admin_form(browser: Browser, path: str, form_id: str, edit) -> str | None:
+    """Open an admin change page, change what edit() changes, save: as a pharmacist does. None when saved."""
+    status, _, page = browser.request("GET", path)
+    if status != 200:
+        return f"{path}: HTTP {status}"
+    fields = edit(form_fields(page, form_id))
+    status, _, page = browser.request("POST", path, fields + [("_save", "Save")])
+    if status != 302:
+        errors = re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', page, re.S)
+        first = " ".join(re.sub("<[^>]+>", " ", errors[0]).split()) if errors else ""
+        return f"{path}: save answered HTTP {status} {first}"
+    return None
+
+
+def edit_warning(browser: Browser, pks: dict, n: int) -> str | None:
+    """The warning's own admin page: a correction to its patient text, with a reason."""
+
+    def edit(fields):
+        changed = {"patient_text": f"Baclofen can make you sleepy or dizzy. {marker(n)}", "change_reason": reason(n)}
+        return [(name, changed.get(name, value)) for name, value in fields]
+
+    return save_admin_form(browser, f"/admin/monographs/clinicalwarning/{pks['warning']}/change/", "warning_form", edit)
+
+
+def edit_whole_medication(browser: Browser, pks: dict, n: int) -> str | None:
+    """The medication's page with every inline: the same warning's text, corrected among forty-odd others."""
+
+    def edit(fields):
+        prefix = next(
+            name.removesuffix("-key") for name, value in fields if name.endswith("-key") and value == WARNING_KEY
+        )
+        changed = {
+            f"{prefix}-patient_text": f"Baclofen can make you sleepy or dizzy. {marker(n)}",
+            "change_reason": reason(n),
+        }
+        return [(name, changed.get(name, value)) for name, value in fields]
+
+    path = f"/admin/monographs/medication/{pks['medication']}/change/"
+    return save_admin_form(browser, path, "medication_form", edit)
+
+
+def marker(n: int) -> str:
+    return f"(Load-test edit {n}.)"
+
+
+def reason(n: int) -> str:
+    return f"Load-test edit {n}"
+
+
+def pharmacist(port: int, pks: dict, seconds: int, report: dict) -> None:
+    """An edit every second for `seconds`, each followed by watching the public page until it serves the correction.
+    Every WHOLE_PAGE_EVERY-th edit goes through the whole medication's page, which takes longer than a second."""
+    browser = Browser(port)
+    browser.sign_in("load-pharmacist", PHARMACIST_PASSWORD)
+    public = Browser(port)
+    started = time.monotonic()
+    n = 0
+    while time.monotonic() - started < seconds:
+        n += 1
+        tick = time.monotonic()
+        whole = n % WHOLE_PAGE_EVERY == 0
+        problem = (edit_whole_medication if whole else edit_warning)(browser, pks, n)
+        saved_at = time.monotonic()
+        report["medication_page_seconds" if whole else "warning_page_seconds"].append(saved_at - tick)
+        if problem:
+            report["failures"].append(f"edit {n}: {problem}")
+        else:
+            report["saved"] += 1
+            while marker(n) not in public.request("GET", "/medicines/baclofen/")[2]:
+                if time.monotonic() - saved_at > 10:
+                    report["failures"].append(f"edit {n}: not served 10 s after it was saved")
+                    break
+                time.sleep(0.02)
+            else:
+                report["served_after"].append(time.monotonic() - saved_at)
+        time.sleep(max(0.0, 1.0 - (time.monotonic() - tick)))
+    report["attempted"] = n
+
+
+def wrk(url: str, seconds: int, results: dict, key: str) -> None:
+    command = ["wrk", "-t2", f"-c{CONNECTIONS // 2}", f"-d{seconds}s", "-H", "X-Forwarded-Proto: https", url]
+    output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60).stdout
+    results[key] = output
+
+
+def main() -> int:
+    database_url = (
+        "postgres://postgres@127.0.0.1:5432/portal_load"
+        if postgres_reachable()
+        else f"sqlite:///{tempfile.mkdtemp()}/load.sqlite3"
+    )
+    if database_url.startswith("postgres"):
+        for sql in ("DROP DATABASE IF EXISTS portal_load", "CREATE DATABASE portal_load"):
+            subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", sql], capture_output=True, check=True)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": "load-only-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"),
+    }
+    shared_cache_ready(env["REDIS_URL"])
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "load_content")
+    manage(env, "collectstatic", "--noinput", "-v0")
+    pks = json.loads(manage(env, "shell", "-c", MAKE_PHARMACIST).strip().splitlines()[-1])
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    gunicorn = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "portal.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "error"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    edit_seconds = DURATION - 5
+    report = {
+        "saved": 0,
+        "attempted": 0,
+        "failures": [],
+        "warning_page_seconds": [],
+        "medication_page_seconds": [],
+        "served_after": [],
+    }
+    try:
+        wait_until_up(base + "/robots.txt", gunicorn)
+        results: dict = {}
+        threads = [
+            threading.Thread(target=wrk, args=(base + "/medicines/baclofen/", DURATION, results, "leaflet")),
+            threading.Thread(target=wrk, args=(base + "/search/?q=baclofen", DURATION, results, "search")),
+        ]
+        for thread in threads:
+            thread.start()
+        time.sleep(2)  # the load is on before the first edit
+        pharmacist(port, pks, edit_seconds, report)
+        for thread in threads:
+            thread.join()
+        check = manage(
+            env,
+            "shell",
+            "-c",
+            "import json; from monographs.models import ClinicalWarning as W; "
+            f"w = W.objects.get(medication__slug='baclofen', key={WARNING_KEY!r}); "
+            "print(json.dumps({'history': w.history.filter(history_change_reason__startswith='Load-test').count(), "
+            "'body': w.patient_text}))",
+        )
+        state = json.loads(check.strip().splitlines()[-1])
+        request = urllib.request.Request(base + "/medicines/baclofen/", headers={"X-Forwarded-Proto": "https"})
+        served = urllib.request.urlopen(request).read().decode()
+    finally:
+        os.killpg(gunicorn.pid, signal.SIGTERM)
+        gunicorn.wait(timeout=10)
+
+    failed = False
+    print(f"\nLoad: {CONNECTIONS} connections for {DURATION} s on {database_url.split(':')[0]}, gunicorn -w 2\n")
+    for key, output in results.items():
+        rps = next((line.split()[-1] for line in output.splitlines() if line.startswith("Requests/sec")), "?")
+        total = next((line.strip() for line in output.splitlines() if "requests in" in line), "?")
+        errors = [line.strip() for line in output.splitlines() if "Socket errors" in line or "Non-2xx" in line]
+        print(f"{key:8} {total}; {rps} req/s; {'; '.join(errors) or 'no errors, no non-2xx/3xx'}")
+        failed |= bool(errors)
+    saved, attempted = report["saved"], report["attempted"]
+    print(
+        f"pharmacist (admin pages, signed in over HTTP): {saved} of {attempted} edits saved in {edit_seconds} s; "
+        f"in history: {state['history']}"
+    )
+    pages = (("warning_page_seconds", "warning's page"), ("medication_page_seconds", "whole medication page"))
+    for key, label in pages:
+        if report[key]:
+            timings = report[key]
+            print(
+                f"  open + save the {label}: {len(timings)} edits, median {statistics.median(timings):.2f} s, "
+                f"slowest {max(timings):.2f} s"
+            )
+    if report["served_after"]:
+        delays = report["served_after"]
+        print(
+            f"  correction served to the public after the save: median {statistics.median(delays):.2f} s, "
+            f"slowest {max(delays):.2f} s (each process re-reads the content version within "
+            f"{os.environ.get('CONTENT_VERSION_LOCAL_TTL', '1')} s)"
+        )
+    for failure in report["failures"]:
+        print("  FAILED:", failure)
+    latest = marker(saved)
+    print(f"last edit in the database: {latest in state['body']}; served on the public page: {latest in served}")
+    failed |= bool(report["failures"]) or saved == 0 or saved != attempted or state["history"] != saved
+    failed |= latest not in served or latest not in state["body"]
+    print("\nRESULT:", "FAILED" if failed else "passed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

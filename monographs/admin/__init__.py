@@ -1,0 +1,18 @@
+"""The pharmacists' workplace: every word patients read and every rule the screening engine applies.
+
+Every save goes through the content services (monographs.services): versioned (a stale form is refused, never
+silently applied), recorded in history with the editor's reason, and the leaflets it touches rendered again after
+the commit. Publishing needs its own permission and stamps the review dates.
+
+- base.py: what every content admin shares (saves through the services, conflicts and refusals shown)
+- forms.py: versioned forms, the reason for a change, the publish check
+- inlines.py: a medication's parts on its page
+- medication.py: the medication page, its list filters and the preview URL
+- content.py: warnings, conditions, drug classes and sources
+- preview.py: the Markdown live preview
+- widgets.py: fields and widgets that reuse what the page loaded; the readability badge
+"""
+
+from . import content, medication
+
+__all__ = ["content", "medication"]

@@ -1,0 +1,83 @@
+"""A parsed file's tables, each kept with where it came from, so any later check can name the file and the line."""
+
+import re
+from dataclasses import dataclass, field
+
+from .errors import ContentError
+
+_TABLE_HEADER = re.compile(r"^\s*\[\[?\s*[A-Za-z0-9_.\-\" ]+\s*\]\]?\s*(#.*)?$")
+
+
+class Locator:
+    """Finds the line of a table or key in a TOML text, so errors can point at it."""
+
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+
+    def table_line(self, name: str, index: int | None) -> int | None:
+        header = re.compile(rf"^\s*\[\[\s*{re.escape(name)}\s*\]\]" if index is not None else rf"^\s*\[\s*{name}\s*\]")
+        seen = 0
+        for number, line in enumerate(self.lines, start=1):
+            if header.match(line):
+                if index is None or seen == index:
+                    return number
+                seen += 1
+        return None
+
+    def key_line(self, table_line: int | None, key: str) -> int | None:
+        if table_line is None:
+            return None
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        for number in range(table_line, len(self.lines)):
+            line = self.lines[number]
+            if _TABLE_HEADER.match(line):
+                break
+            if pattern.match(line):
+                return number + 1
+        return table_line
+
+
+@dataclass
+class Record:
+    """One table of a file, with its values checked against its Spec and where it came from."""
+
+    table: str
+    values: dict
+    file: str
+    line: int | None
+    locator: Locator = field(repr=False)
+
+    @property
+    def label(self) -> str:
+        ident = self.values.get("key") or self.values.get("slug") or self.values.get("kind") or self.values.get("name")
+        return f"[{self.table}] {ident!r}" if ident else f"[{self.table}]"
+
+    def error(self, key: str | None, message: str, *, label: str | None = None) -> ContentError:
+        """An error about this table, at the line of `key` when given (shown as `label`, e.g. 'trigger.kind')."""
+        line = self.locator.key_line(self.line, key) if key else self.line
+        shown = label or key
+        where = f"{self.label}, {shown!r}" if shown else self.label
+        return ContentError(self.file, line, where, message)
+
+
+@dataclass
+class Monograph:
+    medication: Record
+    products: list[Record]
+    uses: list[Record]
+    sections: list[Record]
+    warnings: list[Record]
+
+
+@dataclass
+class ContentTree:
+    sources: list[Record] = field(default_factory=list)
+    drug_classes: list[Record] = field(default_factory=list)
+    conditions: list[Record] = field(default_factory=list)
+    catalogue: list[Record] = field(default_factory=list)
+    monographs: list[Monograph] = field(default_factory=list)
+
+    @property
+    def medications(self) -> list[Record]:
+        """Catalogue entries and leaflet monographs' [medication] tables, in that order."""
+        return self.catalogue + [monograph.medication for monograph in self.monographs]

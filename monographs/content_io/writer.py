@@ -1,0 +1,244 @@
+"""Writing a checked tree: each row created or updated through the models' own validation (full_clean, with its
+Markdown and readability rendered first), the rows the files no longer mention removed, all in one transaction that
+any error rolls back. A row is saved only when a value differs, so loading twice writes nothing. The leaflets the
+load touched are rendered again after the commit (services.leaflets)."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, ProtectedError
+
+from monographs.models import (
+    ClinicalWarning,
+    Condition,
+    DrugClass,
+    LeafletRender,
+    LeafletSection,
+    Medication,
+    MedicationName,
+    Product,
+    Source,
+    Use,
+)
+from monographs.names import normalise_name
+from monographs.services.content import affected_medication_ids
+from monographs.services.derived import render_derived_fields
+from monographs.services.leaflets import leaflets_changed
+
+from .errors import ContentError, ContentInvalid
+from .reader import read_tree
+from .records import ContentTree, Monograph, Record
+from .rows import plain_values, validation_errors
+from .schema import DEFAULT_CONTENT_DIR
+
+LOADER_CHANGE_REASON = "Loaded from the content files"
+
+
+@dataclass
+class LoadReport:
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    deleted: Counter = field(default_factory=Counter)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.deleted)
+
+    def __str__(self) -> str:
+        if not self.changed:
+            return "Content is up to date: nothing changed."
+        parts = []
+        for label, counter in (("created", self.created), ("updated", self.updated), ("deleted", self.deleted)):
+            if counter:
+                parts.append(f"{label} " + ", ".join(f"{n} {model}" for model, n in sorted(counter.items())))
+        return "; ".join(parts) + "."
+
+
+def load_tree(root: Path = DEFAULT_CONTENT_DIR) -> LoadReport:
+    """Validate every file, then write all of it in one transaction. Raises ContentInvalid on any problem."""
+    return write_tree(read_tree(root))
+
+
+def write_tree(tree: ContentTree) -> LoadReport:
+    """Write a tree read_tree has checked, in one transaction. Raises ContentInvalid (having written nothing) when the
+    models' validation refuses any row."""
+    writer = _Writer()
+    with transaction.atomic():
+        _write(tree, writer)
+        if writer.errors:
+            raise ContentInvalid(writer.errors)
+        due = writer.affected | _renders_not_current(tree)
+        if due:
+            leaflets_changed(due)
+    return writer.report
+
+
+def _renders_not_current(tree: ContentTree) -> set[int]:
+    """Leaflets whose stored render is missing or behind (a render that never ran), so a load leaves every leaflet
+    it loaded rendered even when no row changed."""
+    slugs = [monograph.medication.values["slug"] for monograph in tree.monographs]
+    current = LeafletRender.objects.filter(medication__slug__in=slugs, rendered_revision=F("revision"))
+    return set(
+        Medication.objects.filter(slug__in=slugs)
+        .exclude(pk__in=current.values("medication_id"))
+        .values_list("pk", flat=True)
+    )
+
+
+class _Writer:
+    def __init__(self):
+        self.report = LoadReport()
+        self.errors: list[ContentError] = []
+        self.affected: set[int] = set()  # medications whose leaflet shows a row this load changed
+
+    def upsert(
+        self, record: Record, model, lookup: dict, values: dict, m2m: dict | None = None, key_of: dict | None = None
+    ):
+        """Create or update one row from one record; save only what differs. Returns the row (None when invalid)."""
+        obj = model.objects.filter(**lookup).first()
+        created = obj is None
+        if created:
+            obj = model(**lookup)
+        changed = created
+        for name, value in values.items():
+            attname = model._meta.get_field(name).attname
+            target = value.pk if isinstance(value, models.Model) else value
+            if getattr(obj, attname) != target:
+                setattr(obj, attname, target)
+                changed = True
+        if changed:
+            render_derived_fields(obj)
+            try:
+                obj.full_clean()
+            except ValidationError as exc:
+                self.errors += validation_errors(record, model, exc, key_of)
+                return None
+            obj._change_reason = LOADER_CHANGE_REASON
+            obj.save()
+            (self.report.created if created else self.report.updated)[model._meta.verbose_name_plural] += 1
+        for name, targets in (m2m or {}).items():
+            manager = getattr(obj, name)
+            target_ids = {t.pk for t in targets}
+            if set(manager.values_list("pk", flat=True)) != target_ids:
+                manager.set(target_ids)
+                if not changed:
+                    self.report.updated[model._meta.verbose_name_plural] += 1
+                    changed = True
+        if changed:
+            self.affected |= affected_medication_ids(obj)
+        return obj
+
+    def prune(self, queryset) -> None:
+        """Delete these rows (they are no longer in the files). Raises ProtectedError if one is still referred to."""
+        for obj in queryset:
+            self.affected |= affected_medication_ids(obj)
+            obj._change_reason = LOADER_CHANGE_REASON
+            obj.delete()
+            self.report.deleted[queryset.model._meta.verbose_name_plural] += 1
+
+
+def _write(tree: ContentTree, w: _Writer) -> None:
+    sources = {r.values["key"]: w.upsert(r, Source, {"key": r.values["key"]}, plain_values(r)) for r in tree.sources}
+    if w.errors:
+        return
+    cite = lambda r: {"sources": [sources[s] for s in r.values["sources"]]}  # noqa: E731
+    classes = {
+        r.values["slug"]: w.upsert(r, DrugClass, {"slug": r.values["slug"]}, plain_values(r)) for r in tree.drug_classes
+    }
+    conditions = {
+        r.values["slug"]: w.upsert(r, Condition, {"slug": r.values["slug"]}, plain_values(r), cite(r))
+        for r in tree.conditions
+    }
+    if w.errors:
+        return
+
+    # Names may move between medications: remove the stale ones first so uniqueness holds throughout.
+    wanted_names = {
+        (r.values["slug"], normalise_name(n))
+        for r in tree.medications
+        for n in r.values["brands"] + r.values["synonyms"]
+    }
+    stale = [
+        pk
+        for pk, slug, norm in MedicationName.objects.filter(
+            medication__slug__in=[r.values["slug"] for r in tree.medications]
+        ).values_list("pk", "medication__slug", "normalised")
+        if (slug, norm) not in wanted_names
+    ]
+    w.prune(MedicationName.objects.filter(pk__in=stale))
+
+    medications = {}
+    for r in tree.medications:
+        v = r.values
+        m2m = cite(r) | {"classes": [classes[c] for c in v["classes"]]}
+        medication = w.upsert(r, Medication, {"slug": v["slug"]}, plain_values(r), m2m)
+        medications[v["slug"]] = medication
+        if medication is None:
+            continue
+        named = [(n, "brands", MedicationName.Kind.BRAND) for n in v["brands"]] + [
+            (n, "synonyms", MedicationName.Kind.SYNONYM) for n in v["synonyms"]
+        ]
+        for position, (name, key, kind) in enumerate(named):
+            w.upsert(
+                r,
+                MedicationName,
+                {"normalised": normalise_name(name)},
+                {"medication": medication, "name": name, "kind": kind, "position": position},
+                key_of={"name": key, "normalised": key},
+            )
+    if w.errors:
+        return
+
+    for monograph in tree.monographs:
+        medication = medications[monograph.medication.values["slug"]]
+        _write_monograph(monograph, medication, cite, conditions, classes, medications, w)
+    if w.errors:
+        return
+
+    # The files are the whole truth: rows they no longer mention go, children before what they refer to.
+    for model, lookup, keys in (
+        (Medication, "slug", medications),
+        (Condition, "slug", conditions),
+        (DrugClass, "slug", classes),
+        (Source, "key", sources),
+    ):
+        try:
+            w.prune(model.objects.exclude(**{f"{lookup}__in": list(keys)}))
+        except ProtectedError as exc:
+            still_used = ", ".join(sorted({str(obj) for obj in exc.protected_objects})[:5])
+            w.errors.append(
+                ContentError(
+                    "", None, str(model._meta.verbose_name_plural), f"cannot remove rows still used by {still_used}"
+                )
+            )
+
+
+def _write_monograph(monograph: Monograph, medication, cite, conditions, classes, medications, w: _Writer) -> None:
+    w.prune(medication.products.exclude(name__in=[r.values["name"] for r in monograph.products]))
+    for position, r in enumerate(monograph.products):
+        lookup = {"medication": medication, "name": r.values["name"]}
+        w.upsert(r, Product, lookup, plain_values(r) | {"position": position})
+
+    wanted_conditions = [conditions[r.values["condition"]] for r in monograph.uses]
+    w.prune(medication.uses.exclude(condition__in=wanted_conditions))
+    for position, r in enumerate(monograph.uses):
+        lookup = {"medication": medication, "condition": conditions[r.values["condition"]]}
+        w.upsert(r, Use, lookup, plain_values(r) | {"position": position}, cite(r))
+
+    w.prune(medication.sections.exclude(kind__in=[r.values["kind"] for r in monograph.sections]))
+    for r in monograph.sections:
+        w.upsert(r, LeafletSection, {"medication": medication, "kind": r.values["kind"]}, plain_values(r), cite(r))
+
+    w.prune(medication.warnings.exclude(key__in=[r.values["key"] for r in monograph.warnings]))
+    for position, r in enumerate(monograph.warnings):
+        trigger = r.values["trigger"]
+        related = {
+            "trigger_condition": conditions.get(trigger["condition"]),
+            "trigger_class": classes.get(trigger["drug_class"]),
+            "trigger_medication": medications.get(trigger["medication"]),
+        }
+        fields = plain_values(r) | related | {"position": position}
+        w.upsert(r, ClinicalWarning, {"medication": medication, "key": r.values["key"]}, fields, cite(r))

@@ -1,0 +1,57 @@
+"""Render on write: after a transaction that changes a leaflet commits, its HTML is rendered once and stored, and
+the content version moves on (which purges every cached public page). A GET only reads.
+
+Inside the transaction a write only moves the leaflet's revision on (one UPDATE); the render runs after commit, so
+it reads what was committed. A render that finds a newer revision when it stores is dropped: that newer write has
+its own render coming. A render that never ran (the process died) leaves the revision ahead of the render, and the
+page is then assembled on the fly, unstored, until `manage.py render_leaflets` or the next write renders it.
+"""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from monographs.cache import bump_content_version
+from monographs.leaflet import render_leaflet_html
+from monographs.models import LeafletRender, Medication
+
+
+def leaflets_changed(medication_ids: Iterable[int]) -> None:
+    """Mark these leaflets for rendering and schedule the render and the purge for after the commit."""
+    ids = set(medication_ids)
+    if ids:
+        existing = set(LeafletRender.objects.filter(medication_id__in=ids).values_list("medication_id", flat=True))
+        LeafletRender.objects.filter(medication_id__in=existing).update(revision=F("revision") + 1)
+        missing = ids - existing
+        if missing:
+            present = Medication.objects.filter(pk__in=missing).values_list("pk", flat=True)
+            LeafletRender.objects.bulk_create(
+                [LeafletRender(medication_id=pk) for pk in present], ignore_conflicts=True
+            )
+    transaction.on_commit(refresh_after_commit)
+
+
+def refresh_after_commit() -> None:
+    render_due_leaflets()
+    bump_content_version()
+
+
+def render_due_leaflets() -> int:
+    """Render and store every leaflet whose revision is ahead of its render. Returns how many were stored."""
+    stored = 0
+    due = LeafletRender.objects.filter(rendered_revision__lt=F("revision")).values_list("medication_id", "revision")
+    for medication_id, revision in list(due):
+        html = render_leaflet_html(medication_id)
+        stored += LeafletRender.objects.filter(medication_id=medication_id, revision=revision).update(
+            html=html, rendered_revision=revision, rendered_at=timezone.now()
+        )
+    return stored
+
+
+def render_all_leaflets() -> int:
+    """Render every medication's leaflet again (after a deploy that changed the leaflet template)."""
+    with transaction.atomic():
+        leaflets_changed(Medication.objects.values_list("pk", flat=True))
+    return LeafletRender.objects.count()
