@@ -19,7 +19,11 @@ class LeafletPage:
 def leaflet_page(*, slug: str, include_unpublished: bool) -> LeafletPage | None:
     """The medication and its stored leaflet (one query), or None when there is no such leaflet for this reader.
     A leaflet whose render is still due (a write committed a moment ago) is assembled for this request only."""
-    base = Medication.objects.all() if include_unpublished else Medication.objects.filter(status="published")
+    # The status alone, not published(): whether there is a leaflet at all is known from the stored render (an EXISTS
+    # over the sections here would cost more than the rest of the query).
+    base = Medication.objects.all()
+    if not include_unpublished:
+        base = base.filter(status=Medication.Status.PUBLISHED)
     medication = base.select_related("render").filter(slug=slug).first()
     if medication is None:
         return None

@@ -24,8 +24,7 @@ from monographs.models import (
     Use,
 )
 from monographs.names import normalise_name
-from monographs.services.content import affected_medication_ids
-from monographs.services.derived import render_derived_fields
+from monographs.services.content import affected_medication_ids, content_remove, content_write
 from monographs.services.leaflets import leaflets_changed
 
 from .errors import ContentError, ContentInvalid
@@ -110,33 +109,27 @@ class _Writer:
                 setattr(obj, attname, target)
                 changed = True
         if changed:
-            render_derived_fields(obj)
             try:
-                obj.full_clean()
+                self.affected |= content_write(obj=obj, reason=LOADER_CHANGE_REASON)
             except ValidationError as exc:
                 self.errors += validation_errors(record, model, exc, key_of)
                 return None
-            obj._change_reason = LOADER_CHANGE_REASON
-            obj.save()
             (self.report.created if created else self.report.updated)[model._meta.verbose_name_plural] += 1
         for name, targets in (m2m or {}).items():
             manager = getattr(obj, name)
             target_ids = {t.pk for t in targets}
             if set(manager.values_list("pk", flat=True)) != target_ids:
                 manager.set(target_ids)
-                if not changed:
+                if not changed:  # only its sources (or classes) changed: the row itself was not written
                     self.report.updated[model._meta.verbose_name_plural] += 1
+                    self.affected |= affected_medication_ids(obj)
                     changed = True
-        if changed:
-            self.affected |= affected_medication_ids(obj)
         return obj
 
     def prune(self, queryset) -> None:
         """Delete these rows (they are no longer in the files). Raises ProtectedError if one is still referred to."""
         for obj in queryset:
-            self.affected |= affected_medication_ids(obj)
-            obj._change_reason = LOADER_CHANGE_REASON
-            obj.delete()
+            self.affected |= content_remove(obj=obj, reason=LOADER_CHANGE_REASON)
             self.report.deleted[queryset.model._meta.verbose_name_plural] += 1
 
 

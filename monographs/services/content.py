@@ -59,40 +59,43 @@ def _attribute(obj: models.Model, *, user, reason: str) -> None:
         obj._history_user = user  # type: ignore[attr-defined]
 
 
-def content_save(
-    *,
-    obj: models.Model,
-    user=None,
-    reason: str,
-    m2m: Mapping[str, Iterable] | None = None,
-    validate: bool = True,
-) -> models.Model:
-    """Validate and save one content row (and, when given, its many-to-many values: sources, classes). Raises
-    ValidationError with field errors, or EditConflict when the row changed since it was loaded."""
+def content_write(*, obj: models.Model, user=None, reason: str) -> set[int]:
+    """Validate and save one content row, with who and why in its history, and return the medications whose leaflet
+    shows it, without scheduling their render: for a writer that schedules it once for many rows (the loader).
+    Everyone else calls content_save. Raises ValidationError with field errors, or EditConflict."""
     if not isinstance(obj, CONTENT_MODELS):
         raise TypeError(f"{type(obj).__name__} is not content")
     render_derived_fields(obj)
-    if validate:
-        obj.full_clean()
+    obj.full_clean()
+    _attribute(obj, user=user, reason=reason)
+    obj.save()
+    return affected_medication_ids(obj)
+
+
+def content_remove(*, obj: models.Model, user=None, reason: str) -> set[int]:
+    """Delete one content row, with who and why in its history, and return the medications whose leaflet showed it,
+    without scheduling their render (see content_write)."""
+    affected = affected_medication_ids(obj)
+    _attribute(obj, user=user, reason=reason)
+    obj.delete()
+    return affected
+
+
+def content_save(
+    *, obj: models.Model, user=None, reason: str, m2m: Mapping[str, Iterable] | None = None
+) -> models.Model:
+    """Validate and save one content row (and, when given, its many-to-many values: sources, classes); its leaflets
+    are rendered again after the commit. Raises ValidationError with field errors, or EditConflict when the row
+    changed since it was loaded."""
     with transaction.atomic():
-        _attribute(obj, user=user, reason=reason)
-        obj.save()
+        affected = content_write(obj=obj, user=user, reason=reason)
         for name, values in (m2m or {}).items():
             getattr(obj, name).set(values)
-        leaflets_changed(affected_medication_ids(obj))
+        leaflets_changed(affected)
     return obj
 
 
 def content_delete(*, obj: models.Model, user=None, reason: str) -> None:
     """Delete one content row; the leaflets that showed it are rendered again after the commit."""
     with transaction.atomic():
-        affected = affected_medication_ids(obj)
-        _attribute(obj, user=user, reason=reason)
-        obj.delete()
-        leaflets_changed(affected)
-
-
-def content_rows_changed(medication_ids: Iterable[int] = ()) -> None:
-    """For bulk writers (the content loader) that wrote rows themselves inside a transaction: render these leaflets
-    and purge the page cache after the commit."""
-    leaflets_changed(medication_ids)
+        leaflets_changed(content_remove(obj=obj, user=user, reason=reason))
