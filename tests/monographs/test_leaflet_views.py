@@ -5,7 +5,9 @@ import re
 
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from monographs.leaflet import render_leaflet_html
@@ -46,6 +48,25 @@ def test_conditional_request_with_matching_etag_is_304_without_queries(
         response = client.get(url, headers={"if-none-match": etag})
     assert response.status_code == 304
     assert response["ETag"] == etag
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_a_public_get_only_reads(client, shipped_content, url):
+    """Render on write: whatever the state of the stored leaflet, reading a page never writes content. (A signed-in
+    reader's session is still refreshed on each request: that is the sign-in, not the page.)"""
+    LeafletRender.objects.update(revision=F("revision") + 1)  # every render due, as just after a write
+    for reader in ("anonymous", "pharmacist"):
+        if reader == "pharmacist":
+            client.force_login(User.objects.create_user("previewer", is_staff=True))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url + ("&" if "?" in url else "?") + f"as={reader}").status_code == 200
+        writes = [
+            query["sql"]
+            for query in queries
+            if not query["sql"].lstrip().upper().startswith(("SELECT", "SAVEPOINT", "RELEASE"))
+            and (reader == "anonymous" or "django_session" not in query["sql"])
+        ]
+        assert not writes
 
 
 @pytest.mark.parametrize(
