@@ -7,6 +7,7 @@ its own render coming. A render that never ran (the process died) leaves the rev
 page is then assembled on the fly, unstored, until `manage.py render_leaflets` or the next write renders it.
 """
 
+import threading
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -16,6 +17,11 @@ from django.utils import timezone
 from monographs.cache import bump_content_version
 from monographs.leaflet import render_leaflet_html
 from monographs.models import LeafletRender, Medication
+
+# Set by every write, cleared by the first refresh after a commit: a transaction that saved forty rows registers
+# forty callbacks, and only the first does the work. (A transaction rolled back leaves it set; the next commit's
+# refresh then finds nothing due, which is harmless.)
+_refresh_due = threading.local()
 
 
 def leaflets_changed(medication_ids: Iterable[int]) -> None:
@@ -30,10 +36,14 @@ def leaflets_changed(medication_ids: Iterable[int]) -> None:
             LeafletRender.objects.bulk_create(
                 [LeafletRender(medication_id=pk) for pk in present], ignore_conflicts=True
             )
+    _refresh_due.pending = True
     transaction.on_commit(refresh_after_commit)
 
 
 def refresh_after_commit() -> None:
+    if not getattr(_refresh_due, "pending", False):
+        return  # an earlier callback of the same commit has rendered and purged
+    _refresh_due.pending = False
     render_due_leaflets()
     bump_content_version()
 

@@ -212,6 +212,24 @@ def test_a_content_change_re_renders_the_stored_leaflet(client, django_capture_o
     assert "A corrected warning." in client.get(medication.get_absolute_url() + "?after=edit").content.decode()
 
 
+def test_a_transaction_of_many_writes_renders_and_purges_once(
+    client, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    medication = make_medication(sections=12, warnings=4, uses=1)
+    etag = client.get(medication.get_absolute_url())["ETag"]
+    with django_capture_on_commit_callbacks() as callbacks:
+        for warning in medication.warnings.all():
+            warning.patient_text = f"Corrected {warning.key}."
+            content_save(obj=warning, reason="test edit")
+    assert len(callbacks) == 4
+    # The first callback renders the leaflet (its row and prefetches) and stores it; the other three do nothing.
+    with django_assert_num_queries(1 + LEAFLET_FIRST_RENDER_QUERIES + 1):
+        for callback in callbacks:
+            callback()
+    page = client.get(medication.get_absolute_url(), headers={"if-none-match": etag})
+    assert page.status_code == 200 and "Corrected warning-3." in page.content.decode()
+
+
 @pytest.mark.parametrize("count", [1, 30])
 def test_list_pages_render_with_a_fixed_number_of_queries(client, django_assert_num_queries, count):
     for _ in range(count):
