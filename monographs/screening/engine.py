@@ -180,17 +180,18 @@ def _trigger(
         raise ValueError(f"rule {rule.key!r} has an unknown trigger kind {rule.trigger_kind!r}")
     match rule.trigger_kind:
         case "condition":
-            if rule.condition is not None and rule.condition.slug in answers.conditions:
-                return Trigger(kind, f"Has {rule.condition.name.lower()}", condition=rule.condition)
-        case "drug_class" if rule.drug_class is not None:
-            found = tuple(m for m in others if rule.drug_class.slug in m.medication.class_slugs)
+            condition = _required(rule, rule.condition)
+            if condition.slug in answers.conditions:
+                return Trigger(kind, f"Has {condition.name.lower()}", condition=condition)
+        case "drug_class":
+            drug_class = _required(rule, rule.drug_class)
+            found = tuple(m for m in others if drug_class.slug in m.medication.class_slugs)
             if found:
-                detail = f"Takes a medicine of the class {rule.drug_class.name}: " + "; ".join(
-                    m.described for m in found
-                )
-                return Trigger(kind, detail, drug_class=rule.drug_class, medications=found)
-        case "medication" if rule.medication is not None:
-            found = tuple(m for m in others if m.medication.slug == rule.medication.slug)
+                detail = f"Takes a medicine of the class {drug_class.name}: " + "; ".join(m.described for m in found)
+                return Trigger(kind, detail, drug_class=drug_class, medications=found)
+        case "medication":
+            medication = _required(rule, rule.medication)
+            found = tuple(m for m in others if m.medication.slug == medication.slug)
             if found:
                 return Trigger(kind, "Takes " + "; ".join(m.described for m in found), medications=found)
         case "renal":
@@ -208,6 +209,14 @@ def _trigger(
             if answers.breastfeeding:
                 return Trigger(kind, "Breastfeeding")
     return None
+
+
+def _required[T](rule: Rule, target: T | None) -> T:
+    """What the rule's trigger names (a condition, class or medication). A rule without it is an error, never a rule
+    that silently cannot fire: a precaution quietly skipped reads as "nothing to flag"."""
+    if target is None:
+        raise ValueError(f"rule {rule.key!r} is triggered by a {rule.trigger_kind} but names none")
+    return target
 
 
 def _crcl_used(crcl: float, source: str | None) -> str:

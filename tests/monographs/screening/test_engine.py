@@ -198,3 +198,9 @@ def test_the_snapshot_keeps_text_html_trigger_and_sources():
 def test_an_unknown_trigger_kind_is_an_error_not_a_silent_skip():
     with pytest.raises(ValueError, match="unknown trigger kind"):
         run(rules=(rule("odd", "moon-phase"),))
+
+
+@pytest.mark.parametrize("trigger_kind", ["condition", "drug_class", "medication"])
+def test_a_rule_whose_trigger_names_nothing_is_an_error_not_a_silent_skip(trigger_kind):
+    with pytest.raises(ValueError, match=f"triggered by a {trigger_kind} but names none"):
+        run(rules=(rule("broken", trigger_kind),))
