@@ -24,8 +24,9 @@ def leaflet_page(*, slug: str, include_unpublished: bool) -> LeafletPage | None:
     base = Medication.objects.all()
     if not include_unpublished:
         base = base.filter(status=Medication.Status.PUBLISHED)
-    medication = base.select_related("render").filter(slug=slug).first()
-    if medication is None:
+    try:
+        medication = base.select_related("render").get(slug=slug)
+    except Medication.DoesNotExist:
         return None
     try:
         render: LeafletRender | None = medication.render
