@@ -86,11 +86,14 @@ def rules_for(medication_pk: int) -> tuple[Rule, ...]:
 
 # The whole catalogue changes only with the content: built once per content version in each process.
 _catalogue = VersionedMemo(catalogue)
+# Each medication's rules, read on its first screening under a content version: medication pk → rules. Any content
+# write moves the version on, which starts an empty dict.
+_rules = VersionedMemo(dict)
 
 
 def screening_data(*, medication_slug: str) -> ScreeningData | None:
     """The rules of a published medication and the name index, or None when no such medication is published.
-    Three queries, and three more when the content has changed since this process last built the catalogue."""
+    One query; after a content change, three more for the catalogue and two for the medication's rules."""
     medication_pk = Medication.objects.published().filter(slug=medication_slug).values_list("pk", flat=True).first()
     if medication_pk is None:
         return None
@@ -98,9 +101,8 @@ def screening_data(*, medication_slug: str) -> ScreeningData | None:
     if medication_pk not in medications:  # published through another app server a moment ago
         _catalogue.forget()
         medications, index = _catalogue.get()
-    return ScreeningData(
-        medication_pk=medication_pk,
-        medication=medications[medication_pk],
-        rules=rules_for(medication_pk),
-        index=index,
-    )
+    rules_by_medication: dict[int, tuple[Rule, ...]] = _rules.get()
+    rules = rules_by_medication.get(medication_pk)
+    if rules is None:
+        rules = rules_by_medication[medication_pk] = rules_for(medication_pk)
+    return ScreeningData(medication_pk=medication_pk, medication=medications[medication_pk], rules=rules, index=index)

@@ -98,16 +98,27 @@ def test_screening_data_takes_a_fixed_number_of_queries(django_assert_num_querie
     with django_assert_num_queries(6):
         data = selectors.screening_data(medication_slug="baclofen")
     assert len(data.rules) == ClinicalWarning.objects.filter(medication__slug="baclofen").count()
-    # The catalogue (every name of every medication) is built once per content version in each process.
-    with django_assert_num_queries(3):
+    # The catalogue (every name of every medication) and each medication's rules are read once per content version
+    # in each process: then only the published medication is looked up.
+    with django_assert_num_queries(1):
         selectors.screening_data(medication_slug="baclofen")
     with django_capture_on_commit_callbacks(execute=True):
         for n in range(20):
             make_medication(brands=[f"Brand A{n}", f"Brand B{n}"])
     with django_assert_num_queries(6):
         selectors.screening_data(medication_slug="baclofen")
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(1):
         selectors.screening_data(medication_slug="baclofen")
+
+
+def test_an_edited_rule_reaches_the_next_screening(django_capture_on_commit_callbacks):
+    assert selectors.screening_data(medication_slug="baclofen") is not None  # rules now remembered
+    warning = ClinicalWarning.objects.get(medication__slug="baclofen", key="opioids")
+    warning.action = "A corrected action."
+    with django_capture_on_commit_callbacks(execute=True):
+        content_save(obj=warning, reason="test edit")
+    rules = selectors.screening_data(medication_slug="baclofen").rules
+    assert next(rule for rule in rules if rule.key == "opioids").action == "A corrected action."
 
 
 def test_a_name_added_by_an_edit_is_recognised_by_the_next_screening(django_capture_on_commit_callbacks):

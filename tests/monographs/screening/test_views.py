@@ -342,9 +342,9 @@ def test_queries_are_fixed_for_the_form_the_post_and_the_result(clinician_client
     # session, user, the user's and the groups' permissions, medications, conditions, recent records
     with django_assert_num_queries(7 + SESSION_RENEWAL):
         assert clinician_client.get("/screening/?medication=baclofen").status_code == 200
-    # session, user, permissions (2), form choices (2), screening data (3: the catalogue of names was built by the
-    # screening above, for this content version), insert
-    with django_assert_num_queries(10 + SESSION_RENEWAL):
+    # session, user, permissions (2), form choices (2), screening data (1: the catalogue of names and baclofen's rules
+    # were read by the screening above, for this content version), insert
+    with django_assert_num_queries(8 + SESSION_RENEWAL):
         response = clinician_client.post("/screening/", EXAMPLE_FORM | {"current_medications": text})
     assert response.status_code == 302
     # session, user, permissions (2), the record
