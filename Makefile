@@ -9,7 +9,7 @@ PYTHON := $(shell for c in python3.14 python3.13 python3.12 python3 $$(ls -d $$H
 	if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	command -v $$c; break; fi; done)
 
-.PHONY: run test lint format bench load venv venv-dev clean
+.PHONY: run test lint format bench load chaos venv venv-dev clean
 
 $(VENV)/.runtime: requirements.txt
 	@test -n "$(PYTHON)" || { echo "make: Python 3.12 or newer is needed and none was found (on PATH or in pyenv)." >&2; exit 1; }
@@ -49,6 +49,10 @@ bench: venv-dev
 
 load: venv-dev
 	$(PY) -m bench.load
+
+# Fault injection (needs redis-server and PostgreSQL on 127.0.0.1:5432): kills and hangs Redis, hangs PostgreSQL.
+chaos: venv-dev
+	$(PY) -m bench.chaos
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .mypy_cache

@@ -1,12 +1,16 @@
-"""One content version for the whole site, kept in the shared cache and bumped on every content write.
+"""One content version for the whole site, kept in the database and changed by every content write.
 
 Public pages derive their ETag and their cache keys from it, so a conditional request is answered without a
-database query, and a correction reaches every reader quickly: bumping the version is the purge.
+database query, and a correction reaches every reader quickly: changing the version is the purge.
 
-Each process remembers the version it last read for CONTENT_VERSION_LOCAL_TTL seconds (1 by default), so the
-hot paths (a 304, a cached page) make no network round trip at all. The process that saves an edit knows the new
-version at once; every other process picks it up within that TTL, far inside the PUBLIC_PAGE_MAX_AGE that
-browsers and CDNs are already allowed to reuse a page for.
+The database is the truth (monographs.models.ContentState, written in the same transaction as the content), so the
+version survives whatever happens to Redis: an edit saved while Redis is down, or a Redis back with old data or
+none, still reaches readers. Each process remembers the version it last read for CONTENT_VERSION_LOCAL_TTL seconds
+(1 by default), so the hot paths (a 304, a cached page) make no round trip at all; reading it again is one
+primary-key query per process per second at most. The process that saves an edit forgets the version when the
+transaction commits and reads the new one at once; every other process picks it up within the TTL, far inside the
+PUBLIC_PAGE_MAX_AGE that browsers and CDNs are already allowed to reuse a page for. When the database cannot be
+read, a process keeps serving under the version it knew (cached pages still answer) and logs one line.
 """
 
 import threading
@@ -15,38 +19,63 @@ import uuid
 from collections import OrderedDict
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import DatabaseError
+from django.utils import timezone
 
-CONTENT_VERSION_KEY = "content-version"
+from .circuit import Circuit
+from .models import ContentState
 
 
 class ContentVersion:
-    """The content version as one process knows it: read from the shared cache, then remembered for
+    """The content version as one process knows it: read from the database, then remembered for
     CONTENT_VERSION_LOCAL_TTL seconds of `clock` (any monotonic source of seconds; tests pass their own)."""
 
     def __init__(self, *, clock=time.monotonic):
         self._clock = clock
         # (version, clock time it was read at); the TTL is applied when it is used, so a changed setting counts.
         self._remembered: tuple[str, float] | None = None
+        self._reading = threading.Lock()
+        self._reads = Circuit(
+            "Reading the content version", retry_after=settings.CONTENT_VERSION_LOCAL_TTL, clock=clock
+        )
 
     def get(self) -> str:
         remembered = self._remembered
         now = self._clock()
         if remembered is not None and now - remembered[1] < settings.CONTENT_VERSION_LOCAL_TTL:
             return remembered[0]
-        version = cache.get(CONTENT_VERSION_KEY)
-        if version is None:
-            version = uuid.uuid4().hex
-            # add(), not set(): two workers starting together agree on one version.
-            if not cache.add(CONTENT_VERSION_KEY, version, timeout=None):
-                version = cache.get(CONTENT_VERSION_KEY) or version
-        self._remembered = (version, now)
-        return version
+        if remembered is None:
+            return self._read(now, known=None)
+        # One thread of the process reads it; the others serve under the version they know meanwhile, so a database
+        # that hangs holds one thread, not every thread that serves a cached page.
+        if not self._reading.acquire(blocking=False):
+            return remembered[0]
+        try:
+            return self._read(now, known=remembered[0])
+        finally:
+            self._reading.release()
+
+    def _read(self, now: float, *, known: str | None) -> str:
+        try:
+            version = ContentState.objects.filter(pk=ContentState.ONLY_ROW).values_list("version", flat=True).first()
+        except DatabaseError as error:
+            if known is None:
+                raise  # nothing to serve under: the request fails as any request needing the database would
+            self._reads.failed(error)
+            self._remembered = (known, now)  # asked again after the TTL, not on every request
+            return known
+        self._reads.succeeded()
+        self._remembered = (version or "", now)
+        return version or ""
 
     def bump(self) -> str:
+        """Give the content a new version in the caller's transaction, so it commits with the content it names. This
+        process reads it after the commit: the writer calls forget() then (services/leaflets.py)."""
         version = uuid.uuid4().hex
-        cache.set(CONTENT_VERSION_KEY, version, timeout=None)
-        self._remembered = (version, self._clock())
+        changed = {"version": version, "changed_at": timezone.now()}
+        if not ContentState.objects.filter(pk=ContentState.ONLY_ROW).update(**changed):
+            # The row is made by a migration; only a flushed database (a transactional test) lacks it.
+            ContentState.objects.create(pk=ContentState.ONLY_ROW, **changed)
         return version
 
     def forget(self) -> None:
@@ -57,6 +86,7 @@ _this_process = ContentVersion()
 # Bound methods, not wrapper functions: content_version() is on the path of every 304 and cached page.
 content_version = _this_process.get
 bump_content_version = _this_process.bump
+forget_content_version = _this_process.forget
 
 
 class LocalPageCache:

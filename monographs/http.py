@@ -7,6 +7,9 @@ Signed-in users (pharmacists previewing drafts, clinicians) bypass the cache and
 
 Which pages are public is declared in the URLconf, by wrapping a view in public_page(); the caching itself is
 done in one place, PublicPageCacheMiddleware, which finds the view a path resolves to.
+
+A shared cache that is down or hung answers a miss and drops a write (portal/redis_cache.py): the page is rendered
+from the database and still kept in this process's memory, so a Redis outage costs speed, never an error.
 """
 
 import datetime
@@ -138,6 +141,9 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not is_public_page(request.path_info):
             return self.get_response(request)
+        # Django refuses a Host outside ALLOWED_HOSTS (400) when something first asks for it, and on the rendered path
+        # that is CommonMiddleware, after this one: ask here, so a page from the cache is refused to it too.
+        request.get_host()
         if request.method not in SAFE_METHODS:
             return HttpResponseNotAllowed(SAFE_METHODS)
         etag = _etag(request)

@@ -38,6 +38,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number") from None
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number") from None
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
@@ -78,7 +88,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before the page cache, so that a page answered from it carries the same headers as one rendered.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the page cache and every view: a query string holding NUL or another control character is a 400.
+    "portal.middleware.RefuseControlCharactersMiddleware",
     "monographs.http.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -86,7 +100,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -118,15 +131,42 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A database that hangs must not hold every worker: seconds to open a connection (PostgreSQL counts at least 2), and
+# seconds a statement may run (0: no limit, e.g. for a long migration). Each wait for an answer stops a second after
+# the statement timeout even when the server never saw the statement (portal/postgresql/base.py); after a failure,
+# new connections are refused at once for DATABASE_RETRY_AFTER seconds.
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 2)
+DATABASE_STATEMENT_TIMEOUT = env_float("DATABASE_STATEMENT_TIMEOUT", 5)
+DATABASE_ANSWER_DEADLINE = DATABASE_STATEMENT_TIMEOUT + 1 if DATABASE_STATEMENT_TIMEOUT > 0 else None
+DATABASE_RETRY_AFTER = env_float("DATABASE_RETRY_AFTER", 2)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _given = DATABASES["default"].get("OPTIONS", {})
+    DATABASES["default"]["ENGINE"] = "portal.postgresql"
+    DATABASES["default"]["OPTIONS"] = {
+        "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+        # Keepalives find a peer that vanished (a dead host, a dropped route) in about a minute, not hours.
+        "keepalives": 1,
+        "keepalives_idle": 30,
+        "keepalives_interval": 10,
+        "keepalives_count": 3,
+        **_given,
+        # Options given in DATABASE_URL come last, so they win where they repeat a setting.
+        "options": f"-c statement_timeout={int(DATABASE_STATEMENT_TIMEOUT * 1000)} {_given.get('options', '')}".strip(),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Seconds to wait for Redis before counting a miss, and to skip it after a failure (portal/redis_cache.py): the cache
+# only holds what the database can rebuild, so a dead or hung Redis makes pages slower, never errors.
+REDIS_TIMEOUT = env_float("REDIS_TIMEOUT", 0.25)
+CACHE_RETRY_AFTER = env_float("CACHE_RETRY_AFTER", 2)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.redis_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
     }
 elif DEBUG:
@@ -138,9 +178,9 @@ else:
 
 # How long a browser or CDN may reuse a public page before asking again (it revalidates with the ETag).
 PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 300)
-# How long each process may use the content version it last read before asking the shared cache again: the most
-# time an edit saved through one app server takes to reach the others (the saving process sees it at once).
-CONTENT_VERSION_LOCAL_TTL = float(os.environ.get("CONTENT_VERSION_LOCAL_TTL", "1"))
+# How long each process may use the content version it last read before asking the database again: the most time an
+# edit saved through one app server takes to reach the others (the saving process sees it at once).
+CONTENT_VERSION_LOCAL_TTL = env_float("CONTENT_VERSION_LOCAL_TTL", 1)
 # Each process also keeps the public pages it served most recently in memory, in front of the shared cache.
 LOCAL_PAGE_CACHE_BYTES = env_int("LOCAL_PAGE_CACHE_BYTES", 16 * 1024 * 1024)
 
@@ -165,7 +205,13 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+# The client address the throttle and the security log use (portal.security.client_address): behind this many
+# proxies that each append to X-Forwarded-For, the entry the outermost one appended. README's deployment has one (the
+# TLS proxy); 0 when gunicorn is reached directly, or anyone could write the header and pick their own address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0 if DEBUG else 1)
+if TRUSTED_PROXY_COUNT < 0 or "AXES_PROXY_COUNT" in os.environ:
+    raise ImproperlyConfigured("Set TRUSTED_PROXY_COUNT (0 or more; it replaces AXES_PROXY_COUNT)")
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_address"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -217,6 +263,8 @@ if not DEBUG:
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # A load balancer probes each app server directly, over plain HTTP: it needs the answer, not a redirect.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -228,7 +276,9 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A 4xx is the client's mistake: one line each, without the traceback Django attaches (a 403 was 26 lines).
+    "filters": {"one_line_client_errors": {"()": "portal.log_filters.OneLineClientErrors"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["one_line_client_errors"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

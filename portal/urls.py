@@ -20,3 +20,6 @@ urlpatterns = [
     path("", include("monographs.screening.urls")),
     path("", include("monographs.urls")),
 ]
+
+# The 403, 404 and 500 pages are Django's views with templates/403.html, 404.html and 500.html.
+handler400 = "portal.errors.bad_request"

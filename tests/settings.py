@@ -15,6 +15,9 @@ STORAGES = {
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
 SECURE_SSL_REDIRECT = False
+# Each process re-reads the content version from the database once this has passed: a long TTL keeps the pinned query
+# counts exact however slow the machine (tests of the TTL itself set their own).
+CONTENT_VERSION_LOCAL_TTL = 60
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 
 # No collectstatic in tests: WhiteNoise serves from the finders and need not warn that STATIC_ROOT is missing.

@@ -11,8 +11,9 @@ the commit. Publishing needs its own permission and stamps the review dates.
 - content.py: warnings, conditions, drug classes and sources
 - preview.py: the Markdown live preview
 - widgets.py: fields and widgets that reuse what the page loaded; the readability badge
+- screening.py: screening records, read-only, for superusers only
 """
 
-from . import content, medication
+from . import content, medication, screening
 
-__all__ = ["content", "medication"]
+__all__ = ["content", "medication", "screening"]

@@ -3,7 +3,8 @@ a lost race becomes a message, and a service's refusal becomes a form error, nev
 
 from typing import Any
 
-from django.contrib import messages
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db import router, transaction
 from django.http import HttpResponseRedirect
@@ -22,7 +23,22 @@ def change_reason(form, change: bool, *, created: str = "Created", edited: str =
     return form.cleaned_data.get("change_reason") or (edited if change else created)
 
 
-class ContentAdmin(SimpleHistoryAdmin):
+class SelectedRowsChecked(admin.ModelAdmin):
+    """A list action posted with a selection that names no row (an empty or malformed value) is answered like one
+    posted with nothing selected, instead of failing in the query."""
+
+    def response_action(self, request, queryset, *args, **kwargs):
+        pk_field = self.model._meta.pk
+        try:
+            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+                pk_field.to_python(value)
+        except ValidationError:
+            self.message_user(request, "Select rows from the list, then choose the action.", messages.WARNING)
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset, *args, **kwargs)
+
+
+class ContentAdmin(SelectedRowsChecked, SimpleHistoryAdmin):
     form = ReasonForm
 
     def get_form(self, request, obj=None, change=False, **kwargs):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from simple_history.utils import get_m2m_reverse_field_name
 
-from monographs.services.publishing import REVIEW_INTERVAL_YEARS, publication_errors
+from monographs.services.publishing import REVIEW_FIELDS, REVIEW_INTERVAL_YEARS, publication_errors
 
 from .widgets import preload_related
 
@@ -193,6 +193,14 @@ class MedicationForm(ReasonForm):
             "(needs publish permission)."
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and self.current_version not in (None, self.instance.version):
+            # A history "revert": restoring old text is not a review, so the current review stamps stay.
+            current = type(self.instance).objects.filter(pk=self.instance.pk).values(*REVIEW_FIELDS).first() or {}
+            for name, value in current.items():
+                setattr(self.instance, name, value)
 
     @property
     def status_before(self) -> str | None:

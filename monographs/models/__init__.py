@@ -21,6 +21,7 @@ from .medication import (
 )
 from .reference import Condition, DrugClass, Source, validate_aliases
 from .screening import ScreeningRecord
+from .state import ContentState
 from .warning import RULE_FIELDS, RULE_RELATED, ClinicalWarning, Frequency, Severity, TriggerKind, WarningType
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "RULE_RELATED",
     "ClinicalWarning",
     "Condition",
+    "ContentState",
     "DrugClass",
     "EditConflict",
     "Frequency",

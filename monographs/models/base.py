@@ -1,7 +1,11 @@
-"""What every content model shares: named choice constraints, optimistic locking and readability figures."""
+"""What every content model shares: named choice constraints, optimistic locking, text without control characters,
+and readability figures."""
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
+
+from monographs.text import validate_no_control_characters
 
 
 def choices_check(field: str, choices: type[models.TextChoices], name: str) -> models.CheckConstraint:
@@ -26,6 +30,25 @@ class Versioned(models.Model):
 
     class Meta:
         abstract = True
+
+    def clean_fields(self, exclude=None):
+        """The fields' own validation, and no control characters in any text: the content files refuse them, so the
+        admin must too (or an edit saved here could not be exported and loaded again). Here rather than as field
+        validators, so the rule needs no migration and covers every text field, present and future."""
+        errors: dict = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in self._meta.concrete_fields:
+            if exclude and field.name in exclude:
+                continue
+            try:
+                validate_no_control_characters(getattr(self, field.attname))
+            except ValidationError as error:
+                errors.setdefault(field.name, []).extend(error.error_list)
+        if errors:
+            raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         if self._state.adding or self.pk is None:

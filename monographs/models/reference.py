@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from monographs.text import validate_no_control_characters
+
 from .base import Versioned
 
 
@@ -12,6 +14,8 @@ def validate_aliases(value) -> None:
     """A list of non-empty names (search reads them as names: a number or a bare string would break it)."""
     if not isinstance(value, list) or not all(isinstance(alias, str) and alias.strip() for alias in value):
         raise ValidationError('Give a list of names in quotes, e.g. ["MS", "Multiple sclerosis"].', code="aliases")
+    for alias in value:
+        validate_no_control_characters(alias)
 
 
 class Source(Versioned):

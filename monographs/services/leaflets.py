@@ -1,10 +1,13 @@
-"""Render on write: after a transaction that changes a leaflet commits, its HTML is rendered once and stored, and
-the content version moves on (which purges every cached public page). A GET only reads.
+"""Render on write: after a transaction that changes a leaflet commits, its HTML is rendered once and stored. A GET
+only reads.
 
-Inside the transaction a write only moves the leaflet's revision on (one UPDATE); the render runs after commit, so
-it reads what was committed. A render that finds a newer revision when it stores is dropped: that newer write has
-its own render coming. A render that never ran (the process died) leaves the revision ahead of the render, and the
-page is then assembled on the fly, unstored, until `manage.py render_leaflets` or the next write renders it.
+Inside the transaction a write moves the leaflet's revision on and gives the content a new version (which purges
+every cached public page once it commits; one UPDATE each); the render runs after commit, so it reads what was
+committed; until it has stored, a reader under the new version gets the page assembled on the fly. A render that
+finds a newer revision when it stores is dropped: that newer write has its own render coming. A render that never
+ran (the process died) or failed leaves the revision ahead of the render, and the page is then assembled on the fly,
+unstored, until `manage.py render_leaflets` or the next write renders it. A failed render is logged, never raised:
+the database has committed, so the editor who saved gets their normal answer.
 """
 
 import threading
@@ -14,7 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from monographs.cache import bump_content_version
+from monographs.cache import bump_content_version, forget_content_version
 from monographs.leaflet import render_leaflet_html
 from monographs.models import LeafletRender, Medication
 
@@ -25,7 +28,8 @@ _refresh_due = threading.local()
 
 
 def leaflets_changed(medication_ids: Iterable[int]) -> None:
-    """Mark these leaflets for rendering and schedule the render and the purge for after the commit."""
+    """Mark these leaflets for rendering, give the content a new version, and schedule the render for after the
+    commit."""
     ids = set(medication_ids)
     if ids:
         existing = set(LeafletRender.objects.filter(medication_id__in=ids).values_list("medication_id", flat=True))
@@ -36,16 +40,18 @@ def leaflets_changed(medication_ids: Iterable[int]) -> None:
             LeafletRender.objects.bulk_create(
                 [LeafletRender(medication_id=pk) for pk in present], ignore_conflicts=True
             )
+    bump_content_version()
     _refresh_due.pending = True
-    transaction.on_commit(refresh_after_commit)
+    # robust: an exception is logged, never raised to the request whose transaction has already committed.
+    transaction.on_commit(refresh_after_commit, robust=True)
 
 
 def refresh_after_commit() -> None:
+    forget_content_version()  # this process reads the committed version on its next request
     if not getattr(_refresh_due, "pending", False):
-        return  # an earlier callback of the same commit has rendered and purged
+        return  # an earlier callback of the same commit has rendered
     _refresh_due.pending = False
     render_due_leaflets()
-    bump_content_version()
 
 
 def render_due_leaflets() -> int:

@@ -13,6 +13,8 @@ from .content import content_save
 REVIEW_INTERVAL_YEARS = 3  # NHS Standard for creating health content: review at least every three years
 PUBLISH_PERMISSION = "monographs.publish_medication"
 GATED_STATUSES = {Medication.Status.PUBLISHED, Medication.Status.RETIRED}
+# Set only by a review (publishing, or marking the content reviewed), never by hand.
+REVIEW_FIELDS = ("last_reviewed", "next_review_due", "reviewed_by")
 
 
 def add_years(day: datetime.date, years: int) -> datetime.date:
@@ -37,6 +39,17 @@ def publication_errors(*, user, status_before: str | None, status_after: str, ma
     return errors
 
 
+def _refuse_review_changes(medication: Medication) -> None:
+    """The review fields as stored (empty for a new medication) must be what is saved: outside a review, nobody
+    sets them."""
+    stored = Medication.objects.filter(pk=medication.pk).values(*REVIEW_FIELDS).first() if medication.pk else None
+    stored = stored or {"last_reviewed": None, "next_review_due": None, "reviewed_by": ""}
+    changed = [name for name in REVIEW_FIELDS if getattr(medication, name) != stored[name]]
+    if changed:
+        message = "Changes only when the content is published or marked reviewed, never by hand."
+        raise ValidationError(dict.fromkeys(changed, message))
+
+
 def medication_save(
     *,
     medication: Medication,
@@ -44,12 +57,12 @@ def medication_save(
     reason: str,
     status_before: str | None,
     mark_reviewed: bool = False,
-    next_review_due_given: bool = False,
     m2m: dict | None = None,
 ) -> models.Model:
     """Save a medication's own fields. Publishing (a change to Published) or marking it reviewed stamps last
-    reviewed (today), next review due (three years on, unless a later date was given) and the reviewer's name.
-    Raises ValidationError when the user lacks the publish permission for the change."""
+    reviewed (today), next review due (three years on) and the reviewer's name; those are the only ways they change.
+    Raises ValidationError when the user lacks the publish permission for the change, or when a review field was
+    changed by hand."""
     errors = publication_errors(
         user=user, status_before=status_before, status_after=medication.status, mark_reviewed=mark_reviewed
     )
@@ -59,10 +72,10 @@ def medication_save(
     newly_published = medication.status == Medication.Status.PUBLISHED and status_before != Medication.Status.PUBLISHED
     if newly_published or mark_reviewed:
         medication.last_reviewed = today
-        due = medication.next_review_due
-        if not next_review_due_given or not due or due <= today:
-            medication.next_review_due = add_years(today, REVIEW_INTERVAL_YEARS)
+        medication.next_review_due = add_years(today, REVIEW_INTERVAL_YEARS)
         medication.reviewed_by = user.get_full_name() or user.get_username()
+    else:
+        _refuse_review_changes(medication)
     if newly_published:
         medication.published_at = timezone.now()
         medication.published_by = user

@@ -1,17 +1,18 @@
-"""The per-process layer in front of the shared cache: the remembered content version and the local page LRU.
+"""The per-process layer in front of the database and the shared cache: the remembered content version and the
+local page LRU.
 
 These are what make a 304 and a cached page cost no network round trip; the tests pin that they never serve a
 page from another content version than the one the process knows, and that an edit saved elsewhere is picked up
 within CONTENT_VERSION_LOCAL_TTL. Another app server is played by a second ContentVersion: its own memory of the
-version, the same shared cache.
+version, the same database.
 """
 
 from unittest import mock
 
 from django.core.cache import cache
 
-from monographs.cache import ContentVersion, LocalPageCache, bump_content_version, content_version, local_pages
-from monographs.models import Medication
+from monographs.cache import ContentVersion, LocalPageCache, content_version, local_pages
+from monographs.models import ContentState, Medication
 from monographs.services.content import content_save
 
 URL = "/medicines/baclofen/"
@@ -25,7 +26,7 @@ class FakeClock:
         return self.now
 
 
-def test_the_version_is_remembered_for_the_ttl_then_read_again(settings):
+def test_the_version_is_remembered_for_the_ttl_then_read_again(settings, db):
     settings.CONTENT_VERSION_LOCAL_TTL = 1.0
     clock = FakeClock()
     this_process = ContentVersion(clock=clock)
@@ -37,16 +38,23 @@ def test_the_version_is_remembered_for_the_ttl_then_read_again(settings):
     assert this_process.get() == elsewhere
 
 
-def test_the_process_that_saves_an_edit_sees_the_new_version_at_once(settings):
+def test_the_process_that_saves_an_edit_sees_the_new_version_at_once(
+    settings, shipped_content, django_capture_on_commit_callbacks
+):
     settings.CONTENT_VERSION_LOCAL_TTL = 60.0
     before = content_version()
-    after = bump_content_version()
+    section = Medication.objects.get(slug="baclofen").sections.get(kind="storage")
+    section.body = "Keep it somewhere cool and dry."
+    with django_capture_on_commit_callbacks(execute=True):
+        content_save(obj=section, reason="Corrected storage advice")
+        assert content_version() == before  # not before the commit: other requests would cache old pages under it
+    after = content_version()
     assert after != before
-    assert content_version() == after
+    assert after == ContentState.objects.get().version
     assert ContentVersion().get() == after  # and so does any other process that reads it
 
 
-def test_a_ttl_of_zero_asks_the_shared_cache_every_time(settings):
+def test_a_ttl_of_zero_asks_the_database_every_time(settings, db):
     settings.CONTENT_VERSION_LOCAL_TTL = 0
     content_version()
     elsewhere = ContentVersion().bump()
@@ -84,9 +92,8 @@ def test_an_edit_saved_by_another_process_is_served_once_the_ttl_has_passed(clie
     old = client.get(URL)
     section = Medication.objects.get(slug="baclofen").sections.get(kind="storage")
     section.body = "Keep it somewhere cool and dry. Saved through another app server."
-    # Saved through another app server: that process bumps the version in the shared cache; this one is not told.
+    # Saved through another app server: that process's transaction moves the version on; this one is not told.
     content_save(obj=section, reason="Corrected storage advice")
-    ContentVersion().bump()
 
     # Within the TTL: the page (and the validator) this process already had.
     assert client.get(URL).content == old.content

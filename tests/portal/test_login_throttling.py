@@ -45,10 +45,22 @@ def test_the_cool_off_ends_and_the_right_password_works_again(client):
 
 
 def test_a_failed_sign_in_is_logged_without_the_password(client, caplog):
+    make_user("clinician", username="someone")
     with caplog.at_level(logging.WARNING, logger="portal.security"):
         attempt(client, "someone", "secret-guess")
-    assert "Sign-in failed for username 'someone'" in caplog.text
+    assert "Sign-in failed for username 'someone' from 10.0.0.1" in caplog.text
     assert "secret-guess" not in caplog.text
+
+
+def test_a_username_that_names_no_account_is_logged_as_a_hash_never_as_typed(client, caplog):
+    # A password typed into the username box must not land in the log.
+    with caplog.at_level(logging.WARNING, logger="portal.security"):
+        attempt(client, "Tr0ub4dor&3-typed-in-the-wrong-box", "anything")
+        attempt(client, "Tr0ub4dor&3-typed-in-the-wrong-box", "anything")
+    assert "Tr0ub4dor" not in caplog.text
+    lines = [record.getMessage() for record in caplog.records if record.name == "portal.security"]
+    assert len(lines) == 2 and lines[0] == lines[1]  # the same text, the same hash: repeated attempts show
+    assert "no such account; hash " in lines[0]
 
 
 def test_a_refused_admin_page_is_logged(client, caplog):
