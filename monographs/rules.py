@@ -33,6 +33,8 @@ class KnownMedication:
     slug: str
     name: str
     classes: tuple[DrugClassRef, ...] = ()
+    # A combination product (co-codamol, Percocet): the medicines it contains, each checked in its own right.
+    ingredients: tuple["KnownMedication", ...] = ()
 
     @property
     def class_slugs(self) -> frozenset[str]:
@@ -55,6 +57,8 @@ class Rule:
     crcl_min_inclusive: bool = True
     crcl_max: float | None = None
     crcl_max_inclusive: bool = False
+    age_min: int | None = None
+    age_max: int | None = None
     patient_text: str = ""
     patient_html: str = ""
     clinician_text: str = ""
@@ -116,3 +120,33 @@ def band_words(band: Band) -> str:
             return f"CrCl {number_words(high)} mL/min or less"
         return f"CrCl under {number_words(high)} mL/min"
     return "Any CrCl"
+
+
+def has_band(band: Band) -> bool:
+    return band.crcl_min is not None or band.crcl_max is not None
+
+
+class AgeRange(Protocol):
+    @property
+    def age_min(self) -> int | None: ...
+    @property
+    def age_max(self) -> int | None: ...
+
+
+def age_in_range(ages: AgeRange, age: float) -> bool:
+    """Is this age (years) inside the range: from age_min (included) to under age_max?"""
+    if ages.age_min is not None and age < ages.age_min:
+        return False
+    return not (ages.age_max is not None and age >= ages.age_max)
+
+
+def age_words(ages: AgeRange) -> str:
+    """'65 or older', 'under 18', '18 to under 65'."""
+    low, high = ages.age_min, ages.age_max
+    if low is not None and high is not None:
+        return f"aged {low} to under {high}"
+    if low is not None:
+        return f"aged {low} or older"
+    if high is not None:
+        return f"under {high} years old"
+    return "of any age"

@@ -2,9 +2,11 @@
 user with no role), made one way for every test. Their groups are the ones the roles data migration creates."""
 
 import itertools
+from importlib import import_module
 
-from django.contrib.auth.models import Group, User
-from django.core.management import call_command
+from django.apps import apps as django_apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission, User
 
 ROLES = ("pharmacist", "clinician")
 _numbers = itertools.count(1)
@@ -15,8 +17,13 @@ def ensure_roles() -> None:
     run the roles migration again, so the groups are always exactly what it makes."""
     if Group.objects.filter(name__in=ROLES).count() == len(ROLES):
         return
-    call_command("migrate", "monographs", "0002", verbosity=0)
-    call_command("migrate", "monographs", verbosity=0)
+    # The migration's own table of roles, applied with today's models: migrating back and forth would rebuild tables
+    # full of content (and cross constraints that later migrations changed).
+    for app_config in django_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    for name, codenames in import_module("monographs.migrations.0003_roles").ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(Permission.objects.filter(content_type__app_label="monographs", codename__in=codenames))
 
 
 def make_user(role: str | None, username: str | None = None) -> User | None:

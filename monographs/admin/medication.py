@@ -10,7 +10,7 @@ from django.utils.html import format_html
 
 from monographs.models import Medication
 from monographs.readability import TARGET_GRADE, measure
-from monographs.services.publishing import medication_save
+from monographs.services.publishing import REVIEW_FIELDS, medication_save
 
 from .base import ContentAdmin, change_reason
 from .content import EDITOR_MEDIA
@@ -60,12 +60,15 @@ class MedicationAdmin(ContentAdmin):
     list_display = ["name", "status", "leaflet_readability_column", "last_reviewed", "next_review_due", "page_link"]
     list_filter = ["status", LeafletFilter, ReviewDueFilter, "classes"]
     search_fields = ["name", "slug", "atc_code", "names__name"]
+    autocomplete_fields = ["ingredients"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["page_link", "leaflet_readability", "published_at", "published_by"]
+    # The review stamps change only when a pharmacist with the publish permission publishes or marks the content
+    # reviewed (services.publishing): never typed, so nobody can forge a review the public page then shows.
+    readonly_fields = ["page_link", "leaflet_readability", "published_at", "published_by", *REVIEW_FIELDS]
     inlines = [MedicationNameInline, ProductInline, UseInline, LeafletSectionInline, WarningInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "summary", "page_link", "leaflet_readability"]}),
-        ("Codes and classes", {"fields": ["atc_code", "rxnorm_code", "classes", "sources"]}),
+        ("Codes and classes", {"fields": ["atc_code", "rxnorm_code", "classes", "ingredients", "sources"]}),
         (
             "Review and publication",
             {
@@ -100,7 +103,6 @@ class MedicationAdmin(ContentAdmin):
             reason=change_reason(form, change),
             status_before=form.status_before,
             mark_reviewed=mark_reviewed,
-            next_review_due_given="next_review_due" in form.changed_data,
             m2m=form.many_to_many_values(),
         )
 

@@ -32,6 +32,7 @@ def _medication_table(medication: Medication, leaflet: bool) -> dict:
         "atc_code": medication.atc_code,
         "rxnorm_code": medication.rxnorm_code,
         "classes": [c.slug for c in medication.classes.order_by("slug")],
+        "ingredients": [m.slug for m in medication.ingredients.order_by("slug")],
         "brands": [n.name for n in names if n.kind == MedicationName.Kind.BRAND],
         "synonyms": [n.name for n in names if n.kind == MedicationName.Kind.SYNONYM],
         "status": medication.status,
@@ -57,7 +58,9 @@ def _warning_table(warning: ClinicalWarning) -> dict:
         "drug_class": warning.trigger_class.slug if warning.trigger_class else None,
         "medication": warning.trigger_medication.slug if warning.trigger_medication else None,
     }
-    if warning.trigger_kind == ClinicalWarning.TriggerKind.RENAL:
+    if warning.trigger_kind == ClinicalWarning.TriggerKind.AGE:
+        trigger |= {"age_min": warning.age_min, "age_max": warning.age_max}
+    if warning.crcl_min is not None or warning.crcl_max is not None:
         trigger |= {
             "crcl_min": _plain_number(warning.crcl_min),
             "crcl_min_inclusive": warning.crcl_min_inclusive,
@@ -73,6 +76,8 @@ def _warning_table(warning: ClinicalWarning) -> dict:
         "trigger": _drop_empty(trigger),
         "frequency": warning.frequency,
         "frequency_note": warning.frequency_note,
+        "frequency_percent_min": _plain_number(warning.frequency_percent_min),
+        "frequency_percent_max": _plain_number(warning.frequency_percent_max),
         "urgent": warning.urgent,
         "patient_text": warning.patient_text,
         "clinician_text": warning.clinician_text,

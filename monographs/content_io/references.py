@@ -47,6 +47,22 @@ def _check_names(medications: list[Record], errors: list[ContentError]) -> None:
                     names[norm] = (record, value)
 
 
+def _check_ingredients(record: Record, medications: dict, errors: list[ContentError]) -> None:
+    """A combination lists two or more single medicines: never itself, never another combination (one level, so
+    the screening can always name what a product contains)."""
+    ingredients = record.values.get("ingredients") or []
+    if not ingredients:
+        return
+    if len(ingredients) < 2:
+        errors.append(record.error("ingredients", "a combination lists at least two medicines"))
+    for slug in ingredients:
+        ingredient = medications.get(slug)
+        if slug == record.values["slug"]:
+            errors.append(record.error("ingredients", "a medication cannot be its own ingredient"))
+        elif ingredient is not None and ingredient.values.get("ingredients"):
+            errors.append(record.error("ingredients", f"{slug!r} is itself a combination: list its medicines"))
+
+
 def check_references(tree: ContentTree, errors: list[ContentError]) -> None:
     """Append an error for each key defined twice and each reference to a key defined nowhere."""
     sources = _unique(tree.sources, "key", errors, "source key")
@@ -65,6 +81,8 @@ def check_references(tree: ContentTree, errors: list[ContentError]) -> None:
     for record in tree.medications:
         cited(record, "sources", sources, "source")
         cited(record, "classes", classes, "drug class")
+        cited(record, "ingredients", medications, "medication")
+        _check_ingredients(record, medications, errors)
 
     for monograph in tree.monographs:
         _unique(monograph.products, "name", errors, "product")

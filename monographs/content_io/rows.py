@@ -61,6 +61,8 @@ PLAIN_KEYS: dict[str, tuple[str, ...]] = {
         "section",
         "frequency",
         "frequency_note",
+        "frequency_percent_min",
+        "frequency_percent_max",
         "urgent",
         "patient_text",
         "clinician_text",
@@ -77,6 +79,8 @@ TRIGGER_FIELDS = {
     "crcl_min_inclusive": "crcl_min_inclusive",
     "crcl_max": "crcl_max",
     "crcl_max_inclusive": "crcl_max_inclusive",
+    "age_min": "age_min",
+    "age_max": "age_max",
 }
 _TRIGGER_KEY_OF = {field: f"trigger.{key}" for key, field in TRIGGER_FIELDS.items()}
 _KEY_OF = {"medication": {"normalised_name": "name"}, "warning": _TRIGGER_KEY_OF}
@@ -97,7 +101,11 @@ def plain_values(record: Record) -> dict[str, Any]:
             "crcl_min_inclusive": trigger["crcl_min_inclusive"],
             "crcl_max": _number(trigger["crcl_max"]),
             "crcl_max_inclusive": trigger["crcl_max_inclusive"],
+            "age_min": trigger["age_min"],
+            "age_max": trigger["age_max"],
         }
+        for key in ("frequency_percent_min", "frequency_percent_max"):
+            values[key] = _number(values.get(key))
     return values
 
 

@@ -4,13 +4,13 @@ trigger rules) is the models' business and is checked by their own validation.""
 
 import datetime
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from monographs.models import Medication
+from monographs.text import CONTROL_CHARACTER
 
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 REFERENCE_DIR = "reference"
@@ -51,6 +51,7 @@ CATALOGUE_MEDICATION = {
     "atc_code": STR_OPT,
     "rxnorm_code": STR_OPT,
     "classes": LIST_OPT,
+    "ingredients": LIST_OPT,
     "brands": LIST_OPT,
     "synonyms": LIST_OPT,
     "status": Spec("str", False, Medication.Status.PUBLISHED),
@@ -75,6 +76,8 @@ WARNING = {
     "trigger": Spec("table", True),
     "frequency": STR_OPT,
     "frequency_note": STR_OPT,
+    "frequency_percent_min": Spec("number", False, None),
+    "frequency_percent_max": Spec("number", False, None),
     "urgent": Spec("bool", False, False),
     "patient_text": STR_OPT,
     "clinician_text": STR,
@@ -90,6 +93,8 @@ TRIGGER = {
     "crcl_min_inclusive": Spec("bool", False, True),
     "crcl_max": Spec("number", False, None),
     "crcl_max_inclusive": Spec("bool", False, False),
+    "age_min": Spec("number", False, None),
+    "age_max": Spec("number", False, None),
 }
 REFERENCE_TABLES = {
     "source": SOURCE,
@@ -99,11 +104,9 @@ REFERENCE_TABLES = {
 }
 MONOGRAPH_TABLES = {"source": SOURCE, "product": PRODUCT, "use": USE, "section": SECTION, "warning": WARNING}
 
-# Text may hold tabs and line breaks; no other control character belongs in content (PostgreSQL refuses NUL).
-CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
 
 def _text_problem(value: str) -> str | None:
+    # Text may hold tabs and line breaks, no other control character: the admin's rule too (monographs/text.py).
     found = CONTROL_CHARACTER.search(value)
     return f"contains the control character {found.group()!r}" if found else None
 

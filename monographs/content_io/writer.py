@@ -110,7 +110,7 @@ class _Writer:
                 changed = True
         if changed:
             try:
-                self.affected |= content_write(obj=obj, reason=LOADER_CHANGE_REASON)
+                self.affected |= content_write(obj=obj, reason=LOADER_CHANGE_REASON, query_constraints=False)
             except ValidationError as exc:
                 self.errors += validation_errors(record, model, exc, key_of)
                 return None
@@ -182,6 +182,7 @@ def _write(tree: ContentTree, w: _Writer) -> None:
                 {"medication": medication, "name": name, "kind": kind, "position": position},
                 key_of={"name": key, "normalised": key},
             )
+    _write_ingredients(tree, medications, w)
     if w.errors:
         return
 
@@ -207,6 +208,15 @@ def _write(tree: ContentTree, w: _Writer) -> None:
                     "", None, str(model._meta.verbose_name_plural), f"cannot remove rows still used by {still_used}"
                 )
             )
+
+
+def _write_ingredients(tree: ContentTree, medications: dict, w: _Writer) -> None:
+    """Combination products name medications defined anywhere in the files: set once every medication exists."""
+    for r in tree.medications:
+        medication = medications.get(r.values["slug"])
+        if medication is not None:
+            ingredients = [medications[slug] for slug in r.values["ingredients"]]
+            w.upsert(r, Medication, {"pk": medication.pk}, {}, {"ingredients": ingredients})
 
 
 def _write_monograph(monograph: Monograph, medication, cite, conditions, classes, medications, w: _Writer) -> None:

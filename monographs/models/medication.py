@@ -41,6 +41,13 @@ class Medication(Versioned):
     atc_code = models.CharField(max_length=7, blank=True, help_text="WHO ATC code, e.g. M03BX01.")
     rxnorm_code = models.CharField(max_length=20, blank=True, help_text="RxNorm concept id, if known.")
     classes = models.ManyToManyField(DrugClass, blank=True, related_name="medications")
+    ingredients = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="combinations",
+        help_text="For a combination product (e.g. co-codamol): the medicines it contains. Screening checks each.",
+    )
     sources = models.ManyToManyField(
         Source, blank=True, related_name="medications", help_text="Sources for its identity: codes, names, classes."
     )
@@ -58,7 +65,7 @@ class Medication(Versioned):
 
     history = HistoricalRecords(
         cascade_delete_history=False,
-        m2m_fields=["classes", "sources"],
+        m2m_fields=["classes", "sources", "ingredients"],
     )
 
     class Meta:

@@ -50,6 +50,7 @@ class TriggerKind(models.TextChoices):
     DIALYSIS = "dialysis", "The patient is on dialysis"
     PREGNANCY = "pregnancy", "The patient is pregnant or planning a pregnancy"
     BREASTFEEDING = "breastfeeding", "The patient is breastfeeding"
+    AGE = "age", "The patient's age (and, optionally, kidney function) within a range"
 
 
 class ClinicalWarning(Versioned, ReadabilityFields):
@@ -92,7 +93,24 @@ class ClinicalWarning(Versioned, ReadabilityFields):
     )
     crcl_max_inclusive = models.BooleanField(default=False, help_text="Does the range include the upper bound?")
 
-    patient_text = models.TextField(blank=True, help_text="Plain words for the leaflet (Markdown). Blank: not shown.")
+    age_min = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Age from, in years (included). Only for an age trigger."
+    )
+    age_max = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Age under, in years (not included). Only for an age trigger."
+    )
+    frequency_percent_min = models.DecimalField(
+        max_digits=4, decimal_places=1, null=True, blank=True, help_text="Side effects: lowest reported %, if known."
+    )
+    frequency_percent_max = models.DecimalField(
+        max_digits=4, decimal_places=1, null=True, blank=True, help_text="Side effects: highest reported %, if known."
+    )
+
+    patient_text = models.TextField(
+        blank=True,
+        help_text="Plain words for the leaflet and the patient handout (Markdown). Required for any trigger but "
+        "'Always'; blank for 'Always' means not shown.",
+    )
     patient_html = models.TextField(blank=True, editable=False)
     clinician_text = models.TextField(help_text="Why it matters, for clinicians (Markdown).")
     clinician_html = models.TextField(blank=True, editable=False)
@@ -132,8 +150,18 @@ class ClinicalWarning(Versioned, ReadabilityFields):
             ),
             models.CheckConstraint(
                 condition=(Q(trigger_kind="renal") & (Q(crcl_min__isnull=False) | Q(crcl_max__isnull=False)))
-                | (~Q(trigger_kind="renal") & Q(crcl_min__isnull=True) & Q(crcl_max__isnull=True)),
+                | Q(trigger_kind="age")
+                | (Q(crcl_min__isnull=True) & Q(crcl_max__isnull=True)),
                 name="warning_renal_trigger_consistent",
+            ),
+            models.CheckConstraint(
+                condition=(Q(trigger_kind="age") & (Q(age_min__isnull=False) | Q(age_max__isnull=False)))
+                | (~Q(trigger_kind="age") & Q(age_min__isnull=True) & Q(age_max__isnull=True)),
+                name="warning_age_trigger_consistent",
+            ),
+            models.CheckConstraint(
+                condition=Q(age_min__isnull=True) | Q(age_max__isnull=True) | Q(age_max__gt=models.F("age_min")),
+                name="warning_age_range_ordered",
             ),
             models.CheckConstraint(
                 condition=Q(crcl_min__isnull=True) | Q(crcl_max__isnull=True) | Q(crcl_max__gt=models.F("crcl_min")),
@@ -162,19 +190,45 @@ class ClinicalWarning(Versioned, ReadabilityFields):
                 errors[field] = "Choose one: the trigger needs it."
             elif self.trigger_kind != kind and value is not None:
                 errors[field] = "Leave this empty: it is only used by a different kind of trigger."
-        if self.trigger_kind == self.TriggerKind.RENAL:
-            if self.crcl_min is None and self.crcl_max is None:
-                errors["crcl_min"] = "A kidney-function trigger needs at least one CrCl bound."
-            elif self.crcl_min is not None and self.crcl_max is not None and self.crcl_max <= self.crcl_min:
-                errors["crcl_max"] = "The upper bound must be above the lower bound."
-        elif self.crcl_min is not None or self.crcl_max is not None:
-            errors["crcl_min"] = "CrCl bounds are only used by a kidney-function trigger."
+        errors |= self._band_errors()
+        if self.trigger_kind != self.TriggerKind.NONE and not (self.patient_text or "").strip():
+            errors["patient_text"] = (
+                "Write what the patient should know: the screening can flag this warning, and every flag reaches "
+                "the patient handout."
+            )
         if self.type == self.Type.UNDESIRABLE_EFFECT and not self.frequency:
             errors["frequency"] = "Give how often this side effect happens (or 'Frequency not known')."
         elif self.type != self.Type.UNDESIRABLE_EFFECT and self.frequency:
             errors["frequency"] = "Only side effects have a frequency."
         if errors:
             raise ValidationError(errors)
+
+    def _band_errors(self) -> dict[str, str]:
+        """The CrCl and age bounds: a kidney trigger needs a CrCl bound; an age trigger needs an age bound and may
+        narrow itself to a CrCl band (AGS Beers: 65 or older *and* CrCl under 60); no other trigger has bounds."""
+        errors = {}
+        has_crcl = self.crcl_min is not None or self.crcl_max is not None
+        has_age = self.age_min is not None or self.age_max is not None
+        if self.trigger_kind == self.TriggerKind.RENAL and not has_crcl:
+            errors["crcl_min"] = "A kidney-function trigger needs at least one CrCl bound."
+        elif has_crcl and self.trigger_kind not in (self.TriggerKind.RENAL, self.TriggerKind.AGE):
+            errors["crcl_min"] = "CrCl bounds are only used by a kidney-function or age trigger."
+        elif self.crcl_min is not None and self.crcl_max is not None and self.crcl_max <= self.crcl_min:
+            errors["crcl_max"] = "The upper bound must be above the lower bound."
+        if self.trigger_kind == self.TriggerKind.AGE and not has_age:
+            errors["age_min"] = "An age trigger needs at least one age bound."
+        elif has_age and self.trigger_kind != self.TriggerKind.AGE:
+            errors["age_min"] = "Age bounds are only used by an age trigger."
+        elif self.age_min is not None and self.age_max is not None and self.age_max <= self.age_min:
+            errors["age_max"] = "The upper age must be above the lower age."
+        low, high = self.frequency_percent_min, self.frequency_percent_max
+        if (low is not None or high is not None) and self.type != self.Type.UNDESIRABLE_EFFECT:
+            errors["frequency_percent_min"] = "Only side effects have a reported percentage."
+        elif low is not None and high is not None and high < low:
+            errors["frequency_percent_max"] = "The highest percentage must not be below the lowest."
+        elif any(value is not None and value > 100 for value in (low, high)):
+            errors["frequency_percent_max"] = "A percentage is at most 100."
+        return errors
 
     @property
     def renal_band(self) -> str:
@@ -194,6 +248,10 @@ class ClinicalWarning(Versioned, ReadabilityFields):
                 return f"when the patient takes {self.trigger_medication.name.lower()}"
             case kind.RENAL:
                 return f"when kidney function is {self.renal_band}"
+            case kind.AGE:
+                return f"when the patient is {rules.age_words(self)}" + (
+                    f" and kidney function is {self.renal_band}" if rules.has_band(self) else ""
+                )
             case kind.DIALYSIS:
                 return "when the patient is on dialysis"
             case kind.PREGNANCY:
@@ -231,6 +289,8 @@ class ClinicalWarning(Versioned, ReadabilityFields):
             crcl_min_inclusive=self.crcl_min_inclusive,
             crcl_max=None if self.crcl_max is None else float(self.crcl_max),
             crcl_max_inclusive=self.crcl_max_inclusive,
+            age_min=self.age_min,
+            age_max=self.age_max,
             sources=tuple(rules.SourceRef(title=source.title, url=source.url) for source in sources),
             **{name: getattr(self, name) for name in rules.TEXT_FIELDS},
         )

@@ -6,14 +6,17 @@ the answers is written once. Errors are {"errors": {field: [messages]}}, keyed b
 
 import json
 import math
+import sys
 
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
 from monographs.models import ScreeningRecord
 from monographs.services.screening import MedicationNotScreenable, screening_create
+from monographs.text import control_character_in, control_character_message
 
 from .forms import ScreeningForm
+from .snapshot import upgraded
 
 NON_FIELD = "__all__"
 # API field → the form fields it is bound to (errors on those fields are reported under the API's name).
@@ -25,6 +28,7 @@ FORM_FIELDS = {
     "creatinine": ("creatinine_value", "creatinine_unit"),
     "age": ("age",),
     "weight_kg": ("weight_kg",),
+    "height_cm": ("height_cm",),
     "sex": ("sex",),
     "egfr": ("egfr",),
     "dialysis": ("dialysis",),
@@ -32,7 +36,7 @@ FORM_FIELDS = {
     "current_medications": ("current_medications",),
 }
 API_FIELD_FOR = {form_field: api_field for api_field, names in FORM_FIELDS.items() for form_field in names}
-NUMBER_FIELDS = ("crcl_ml_min", "age", "weight_kg", "egfr")
+NUMBER_FIELDS = ("crcl_ml_min", "age", "weight_kg", "height_cm", "egfr")
 TEXT_FIELDS = ("medication", "pregnancy", "sex")
 
 
@@ -108,16 +112,29 @@ def _form_errors(form: ScreeningForm, *, skip: set[str]) -> dict[str, list[str]]
 
 
 def api_result(record: ScreeningRecord) -> dict:
-    """The stored snapshot in the shape of the JSON contract (text, not HTML)."""
-    result = record.result
-    flag_fields = ("title", "severity", "type", "trigger", "patient_text", "clinician_text", "action", "sources")
+    """The stored snapshot in the shape of the JSON contract (text, not HTML). `complete` is false whenever a line
+    could not be checked; each such line is in `unrecognised_medications`, with its `suggestions` (never applied)."""
+    result = upgraded(record.result)
+    flag_fields = ("title", "severity", "type", "about", "trigger", "patient_text", "clinician_text", "action")
+    unrecognised = result["unrecognised_medications"]
     return {
         "id": str(record.pk),
         "medication": result["medication"]["slug"],
+        "complete": result["complete"],
+        "age": result["age"],
         "crcl_ml_min": result["crcl_ml_min"],
         "crcl_source": result["crcl_source"],
-        "flags": [{name: flag[name] for name in flag_fields} for flag in result["flags"]],
-        "unrecognised_medications": result["unrecognised_medications"],
+        "flags": [
+            {name: flag[name] for name in flag_fields}
+            | {
+                "also": [{"title": a["title"], "severity": a["severity"]} for a in flag["also"]],
+                "sources": flag["sources"],
+            }
+            for flag in result["flags"]
+        ],
+        "unrecognised_medications": [item["line"] for item in unrecognised],
+        "suggestions": {item["line"]: [s["label"] for s in item["suggestions"]] for item in unrecognised},
+        "not_checked": result["not_checked"],
         "notes": result["notes"],
     }
 
@@ -135,12 +152,22 @@ def create_screening(request):
     if not request.user.has_perm("monographs.add_screeningrecord"):
         return error_response(403, {NON_FIELD: ["Only clinicians can run a screening."]})
     try:
-        payload = json.loads(request.body)
-    except (ValueError, RecursionError):
-        return error_response(400, {NON_FIELD: ["The body must be a JSON object."]})
+        payload = json.loads(request.body)  # a body over DATA_UPLOAD_MAX_MEMORY_SIZE: portal.errors answers JSON
+    except json.JSONDecodeError as error:
+        return error_response(400, {NON_FIELD: [f"The body is not valid JSON: {error.msg} (character {error.pos})."]})
+    except UnicodeDecodeError:
+        return error_response(400, {NON_FIELD: ["The body must be JSON encoded as UTF-8."]})
+    except ValueError:  # an integer longer than Python will convert (sys.set_int_max_str_digits)
+        digits = sys.get_int_max_str_digits()
+        return error_response(400, {NON_FIELD: [f"A number in the body is too long: use at most {digits} digits."]})
+    except RecursionError:
+        return error_response(400, {NON_FIELD: ["The body is nested too deeply to read."]})
     if not isinstance(payload, dict):
         return error_response(400, {NON_FIELD: ["The body must be a JSON object, not a list or a single value."]})
     data, type_errors = form_data(payload)
+    for name, value in payload.items():
+        if found := control_character_in([name, value]):
+            type_errors[name] = [control_character_message(found)]
     form = ScreeningForm(data)
     if form.is_valid() and not type_errors:
         try:

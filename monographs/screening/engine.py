@@ -6,21 +6,30 @@ severity order, duplicate therapy and the notes. Kidney function is worked out i
 medications are read in names.py.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from monographs.rules import (
-    TEXT_FIELDS,
-    ConditionRef,
-    DrugClassRef,
     KnownMedication,
     Rule,
+    age_in_range,
+    age_words,
     band_words,
     crcl_in_band,
+    has_band,
     number_words,
 )
 
+from .flags import (
+    DUPLICATE_KEY,
+    SEVERITY_ORDER,
+    Also,
+    Flag,
+    Trigger,
+    duplicate_flag,
+    medication_trigger,
+    merge_interactions,
+)
 from .kidney import (
     CRCL_COCKCROFT_GAULT,
     CRCL_EGFR,
@@ -40,15 +49,21 @@ from .names import (
     MatchedMedication,
     NameEntry,
     NameIndex,
+    Suggestion,
     Unrecognised,
     build_name_index,
     read_current_medications,
+    read_line,
     recognise,
     suggest,
 )
+from .notes import notes_for
 
 # Re-exported: the engine is the screening's one entry point for its callers (forms, selectors, tests).
 __all__ = [
+    "DUPLICATE_KEY",
+    "SEVERITY_ORDER",
+    "Also",
     "CRCL_COCKCROFT_GAULT",
     "CRCL_EGFR",
     "CRCL_GIVEN",
@@ -66,24 +81,23 @@ __all__ = [
     "NameEntry",
     "NameIndex",
     "Result",
+    "Suggestion",
     "Trigger",
     "Unrecognised",
     "build_name_index",
     "cockcroft_gault",
     "kidney_function",
     "read_current_medications",
+    "read_line",
     "recognise",
     "renal_band",
     "screen",
-    "snapshot",
     "suggest",
 ]
 
 # --- Vocabulary (the JSON contract's values) -------------------------------------------------------------------
 
 NOT_PREGNANT, PREGNANT, PLANNING, PREGNANCY_NOT_APPLICABLE = "not_pregnant", "pregnant", "planning", "not_applicable"
-# Most serious first: the order flags are shown in.
-SEVERITY_ORDER = ("contraindicated", "avoid", "dose_adjustment", "caution", "info")
 
 # Rule trigger kinds (ClinicalWarning.TriggerKind) → the flag's trigger kind in the JSON contract. "none" never flags.
 FLAG_KIND_FOR_RULE = {
@@ -94,9 +108,8 @@ FLAG_KIND_FOR_RULE = {
     "dialysis": "renal",
     "pregnancy": "pregnancy",
     "breastfeeding": "breastfeeding",
+    "age": "age",
 }
-DUPLICATE_KEY = "duplicate-therapy"
-DUPLICATE_SEVERITY = "avoid"
 
 
 # --- Plain data in ----------------------------------------------------------------------------------------------
@@ -104,6 +117,8 @@ DUPLICATE_SEVERITY = "avoid"
 
 @dataclass(frozen=True)
 class Answers:
+    age: int | None = None  # years: an answer in its own right (age rules), and Cockcroft–Gault's age
+    sex: str | None = None
     pregnancy: str | None = None
     breastfeeding: bool = False
     kidney: KidneyAnswers = field(default_factory=KidneyAnswers)
@@ -115,39 +130,6 @@ class Answers:
 
 
 @dataclass(frozen=True)
-class Trigger:
-    kind: str
-    detail: str
-    condition: ConditionRef | None = None
-    drug_class: DrugClassRef | None = None
-    medications: tuple[MatchedMedication, ...] = ()
-
-
-@dataclass(frozen=True)
-class Flag:
-    """A rule that applies to this patient, and what in the answers made it apply."""
-
-    rule: Rule
-    trigger: Trigger
-
-    @property
-    def key(self) -> str:
-        return self.rule.key
-
-    @property
-    def title(self) -> str:
-        return self.rule.title
-
-    @property
-    def severity(self) -> str:
-        return self.rule.severity
-
-    @property
-    def type(self) -> str:
-        return self.rule.type
-
-
-@dataclass(frozen=True)
 class Result:
     medication: KnownMedication
     kidney: KidneyFunction
@@ -155,6 +137,16 @@ class Result:
     recognised: tuple[MatchedMedication, ...]
     unrecognised: tuple[Unrecognised, ...]
     notes: tuple[str, ...]
+    not_checked: tuple[str, ...] = ()
+    answers: Answers = field(default_factory=Answers)
+    # Current medicines whose own rules were checked too, and those recognised that have no rules here yet.
+    checked: tuple[KnownMedication, ...] = ()
+    without_rules: tuple[KnownMedication, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        """False whenever a current medication line could not be checked."""
+        return not self.unrecognised
 
     @property
     def flag_keys(self) -> set[str]:
@@ -169,7 +161,13 @@ def renal_band(rule: Rule) -> str:
 
 
 def _trigger(
-    rule: Rule, *, answers: Answers, kidney: KidneyFunction, others: Sequence[MatchedMedication]
+    rule: Rule,
+    *,
+    answers: Answers,
+    kidney: KidneyFunction,
+    owner: KnownMedication,
+    others: Sequence[MatchedMedication],
+    considered: str,
 ) -> Trigger | None:
     """The trigger that makes this rule apply to the patient, or None when it does not apply."""
     if rule.trigger_kind == "none":
@@ -187,13 +185,19 @@ def _trigger(
             drug_class = _required(rule, rule.drug_class)
             found = tuple(m for m in others if drug_class.slug in m.medication.class_slugs)
             if found:
-                detail = f"Takes a medicine of the class {drug_class.name}: " + "; ".join(m.described for m in found)
-                return Trigger(kind, detail, drug_class=drug_class, medications=found)
+                return medication_trigger(rule, owner, found, considered)
         case "medication":
             medication = _required(rule, rule.medication)
             found = tuple(m for m in others if m.medication.slug == medication.slug)
             if found:
-                return Trigger(kind, "Takes " + "; ".join(m.described for m in found), medications=found)
+                return medication_trigger(rule, owner, found, considered)
+        case "age":
+            if answers.age is not None and age_in_range(rule, answers.age):
+                if not has_band(rule):
+                    return Trigger(kind, f"Aged {answers.age} ({age_words(rule)})")
+                if kidney.crcl_ml_min is not None and crcl_in_band(rule, kidney.crcl_ml_min):
+                    used = _crcl_used(kidney.crcl_ml_min, kidney.source)
+                    return Trigger(kind, f"Aged {answers.age}, with {renal_band(rule)} ({used})")
         case "renal":
             if kidney.crcl_ml_min is not None and crcl_in_band(rule, kidney.crcl_ml_min):
                 used = _crcl_used(kidney.crcl_ml_min, kidney.source)
@@ -209,6 +213,53 @@ def _trigger(
             if answers.breastfeeding:
                 return Trigger(kind, "Breastfeeding")
     return None
+
+
+def _not_checked(
+    owners: Sequence[tuple[KnownMedication, Sequence[Rule]]],
+    *,
+    answers: Answers,
+    kidney: KidneyFunction,
+    fired: set[tuple[str, str]],
+    considered: KnownMedication,
+) -> list[str]:
+    """The precautions that could not be checked because an answer they need was not given."""
+    by_need: dict[str, list[str]] = {"kidney": [], "age": [], "age_kidney": []}
+    for owner, rules in owners:
+        whose = "" if owner == considered else f"{owner.name}: "
+        for rule in rules:
+            if (owner.slug, rule.key) in fired:
+                continue
+            if rule.trigger_kind == "renal" and kidney.crcl_ml_min is None:
+                by_need["kidney"].append(whose + rule.title)
+            elif rule.trigger_kind == "age" and answers.age is None:
+                by_need["age"].append(whose + rule.title)
+            elif (
+                rule.trigger_kind == "age"
+                and answers.age is not None
+                and has_band(rule)
+                and kidney.crcl_ml_min is None
+                and age_in_range(rule, answers.age)
+            ):
+                by_need["age_kidney"].append(f"{whose}{rule.title} ({age_words(rule)} with {renal_band(rule)})")
+    missing = []
+    if by_need["kidney"]:
+        missing.append("Kidney function was not given, so these were not checked: " + "; ".join(by_need["kidney"]))
+    if by_need["age"]:
+        missing.append("Age was not given, so these were not checked: " + "; ".join(by_need["age"]))
+    if by_need["age_kidney"]:
+        missing.append(
+            f"The patient is {answers.age} but kidney function was not given, so these were not checked: "
+            + "; ".join(by_need["age_kidney"])
+        )
+    return missing
+
+
+def _breadth(rule: Rule, index: NameIndex) -> int:
+    """How many medicines a rule's trigger covers: one for a named medicine, else the size of its class."""
+    if rule.drug_class is None:
+        return 1
+    return index.class_sizes.get(rule.drug_class.slug, 0)
 
 
 def _required[T](rule: Rule, target: T | None) -> T:
@@ -229,105 +280,55 @@ def _crcl_used(crcl: float, source: str | None) -> str:
     return f"patient's CrCl {value} mL/min, as given"
 
 
-def _duplicate_flag(medication: KnownMedication, duplicates: Sequence[MatchedMedication]) -> Flag:
-    lines = [line for m in duplicates for line in m.lines]
-    quoted = ", ".join(f"“{line}”" for line in lines)
-    name = medication.name.lower()
-    rule = Rule(
-        key=DUPLICATE_KEY,
-        title=f"Already taking {name} (duplicate therapy)",
-        severity=DUPLICATE_SEVERITY,
-        type="warning",
-        trigger_kind="duplicate",
-        patient_text=(
-            f"You may already be taking {name}, perhaps under another name. Taking the same medicine twice can "
-            "mean taking too much. Check with your doctor or pharmacist before you take both."
-        ),
-        clinician_text=(
-            f"The current medications list {quoted}, which is {name}, the medicine being considered. "
-            "Two prescriptions of the same active ingredient risk a double dose."
-        ),
-        action=(
-            f"Check whether the patient still takes {name}. Do not prescribe it twice: adjust or replace the "
-            "existing prescription instead."
-        ),
-    )
-    trigger = Trigger("duplicate", f"Current medications include {name}: {quoted}", medications=tuple(duplicates))
-    return Flag(rule, trigger)
-
-
-def _sort_key(flag: Flag) -> tuple[int, str]:
-    if flag.severity not in SEVERITY_ORDER:
-        raise ValueError(f"flag {flag.key!r} has an unknown severity {flag.severity!r}")
-    return SEVERITY_ORDER.index(flag.severity), flag.title.casefold()
-
-
-def _notes(
-    *, medication: KnownMedication, answers: Answers, kidney: KidneyFunction, flags, unrecognised, recognised
-) -> list[str]:
-    name = medication.name.lower()
-    notes = [
-        f"The absence of a flag is not proof of safety: only the precautions recorded for {name} were checked, "
-        "against the answers given. Check the full prescribing information.",
-        "This screening supports clinical judgement; it does not replace it.",
-        f"General warnings and side effects that apply to everyone taking {name} are not listed as flags: "
-        "they are in the patient leaflet.",
-    ]
-    if kidney.source is None:
-        notes.append("Kidney function was not given, so no kidney-function (CrCl) band was checked.")
-    else:
-        notes.append(kidney.explanation)
-        notes.append(
-            "Kidney-function bands are in CrCl (mL/min) as each precaution's sources give them; the sources listed "
-            "with a kidney precaution say how CrCl was measured."
-        )
-    if kidney.source == CRCL_EGFR:
-        notes.append(
-            "eGFR was used in place of CrCl. eGFR is adjusted to body surface area and can differ from CrCl, "
-            "especially at extremes of body size and in older people: near a band edge, calculate CrCl."
-        )
-    if kidney.source == CRCL_COCKCROFT_GAULT and answers.kidney.dialysis:
-        notes.append(
-            "Cockcroft–Gault is not reliable for patients on dialysis: interpret the calculated CrCl with care."
-        )
-    if not (recognised or unrecognised):
-        notes.append("No current medications were given, so no interactions were checked.")
-    if unrecognised:
-        count = len(unrecognised)
-        lines = "line was" if count == 1 else "lines were"
-        notes.append(
-            f"{count} current medication {lines} not recognised and could not be checked for interactions: "
-            "check them yourself, or correct the spelling and screen again."
-        )
-    if not flags:
-        notes.append(f"Nothing in the answers matched a recorded precaution for {name}.")
-    return notes
-
-
-def screen(*, medication: KnownMedication, rules: Sequence[Rule], index: NameIndex, answers: Answers) -> Result:
-    """Evaluate every rule of the medication against the answers about one patient."""
+def screen(
+    *,
+    medication: KnownMedication,
+    rules: Sequence[Rule],
+    index: NameIndex,
+    answers: Answers,
+    rules_for: Callable[[str], Sequence[Rule] | None] = lambda slug: None,
+) -> Result:
+    """Evaluate the rules of the medication being considered, and of every recognised current medicine that has
+    rules (`rules_for(slug)`, None when it has none), against the answers about one patient and against each other."""
     kidney = kidney_function(answers.kidney)
     recognised, unrecognised = read_current_medications(answers.current_medications, index)
     duplicates = [m for m in recognised if m.medication.slug == medication.slug]
     # A line that *is* the medication being considered is duplicate therapy, not an interaction with itself.
-    others = [m for m in recognised if m.medication.slug != medication.slug]
+    current = [m for m in recognised if m.medication.slug != medication.slug]
+    owners: list[tuple[KnownMedication, Sequence[Rule]]] = [(medication, rules)]
+    without_rules = []
+    for matched in current:
+        found = rules_for(matched.medication.slug)
+        if found is None:
+            without_rules.append(matched.medication)
+        else:
+            owners.append((matched.medication, found))
+    being_considered = MatchedMedication(medication, (), considered=True)
 
     flags = []
-    for rule in rules:
-        trigger = _trigger(rule, answers=answers, kidney=kidney, others=others)
-        if trigger is not None:
-            flags.append(Flag(rule, trigger))
+    for owner, owner_rules in owners:
+        others = current if owner == medication else [being_considered, *(m for m in current if m.medication != owner)]
+        for rule in owner_rules:
+            trigger = _trigger(
+                rule, answers=answers, kidney=kidney, owner=owner, others=others, considered=medication.slug
+            )
+            if trigger is not None:
+                flags.append(Flag(rule, trigger, about=owner))
     if duplicates:
-        flags.append(_duplicate_flag(medication, duplicates))
-    flags.sort(key=_sort_key)
+        flags.append(duplicate_flag(medication, duplicates))
+    flags = merge_interactions(flags, medication.slug, breadth=lambda rule: _breadth(rule, index))
+    fired = {(flag.about.slug, flag.key) for flag in flags}
+    not_checked = _not_checked(owners, answers=answers, kidney=kidney, fired=fired, considered=medication)
 
-    notes = _notes(
+    notes = notes_for(
         medication=medication,
-        answers=answers,
+        dialysis=answers.kidney.dialysis,
         kidney=kidney,
         flags=flags,
         unrecognised=unrecognised,
         recognised=recognised,
+        checked=[owner for owner, _ in owners[1:]],
+        without_rules=without_rules,
     )
     return Result(
         medication=medication,
@@ -336,55 +337,8 @@ def screen(*, medication: KnownMedication, rules: Sequence[Rule], index: NameInd
         recognised=recognised,
         unrecognised=unrecognised,
         notes=tuple(notes),
+        not_checked=tuple(not_checked),
+        answers=answers,
+        checked=tuple(owner for owner, _ in owners[1:]),
+        without_rules=tuple(without_rules),
     )
-
-
-# --- The snapshot (stored with the ScreeningRecord and shown from then on) --------------------------------------
-
-SNAPSHOT_SCHEMA = 1
-
-
-def _medication_dict(medication: KnownMedication) -> dict[str, Any]:
-    return {"slug": medication.slug, "name": medication.name, "classes": [c.name for c in medication.classes]}
-
-
-def _trigger_dict(trigger: Trigger) -> dict[str, Any]:
-    data: dict[str, Any] = {"kind": trigger.kind, "detail": trigger.detail}
-    if trigger.condition is not None:
-        data["condition"] = {"slug": trigger.condition.slug, "name": trigger.condition.name}
-    if trigger.kind in ("medication", "duplicate"):
-        data["drug_class"] = (
-            {"slug": trigger.drug_class.slug, "name": trigger.drug_class.name} if trigger.drug_class else None
-        )
-        data["medications"] = [
-            {"slug": m.medication.slug, "name": m.medication.name, "lines": list(m.lines)} for m in trigger.medications
-        ]
-    return data
-
-
-def snapshot(result: Result) -> dict[str, Any]:
-    """The result as JSON-ready plain data: everything the result page, the handout and the API show."""
-    return {
-        "schema": SNAPSHOT_SCHEMA,
-        "medication": {"slug": result.medication.slug, "name": result.medication.name},
-        "crcl_ml_min": result.kidney.crcl_ml_min,
-        "crcl_source": result.kidney.source,
-        "crcl_explanation": result.kidney.explanation,
-        "flags": [
-            {
-                "key": flag.key,
-                "title": flag.title,
-                "severity": flag.severity,
-                "type": flag.type,
-                "trigger": _trigger_dict(flag.trigger),
-                **{name: getattr(flag.rule, name) for name in TEXT_FIELDS},
-                "sources": [{"title": s.title, "url": s.url} for s in flag.rule.sources],
-            }
-            for flag in result.flags
-        ],
-        "recognised_medications": [
-            {"lines": list(m.lines), **_medication_dict(m.medication)} for m in result.recognised
-        ],
-        "unrecognised_medications": [{"line": u.line, "suggestion": u.suggestion} for u in result.unrecognised],
-        "notes": list(result.notes),
-    }

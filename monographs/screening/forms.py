@@ -3,18 +3,23 @@
 from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Layout
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from . import engine, selectors
+from monographs.text import split_lines, validate_no_control_characters
+
+from . import engine, identifiers, selectors
+from .fields import MeasureField, WholeNumberField, range_messages, readable
+from .layout import questionnaire_layout
 
 MAX_LINES = 100
 MAX_LINE_LENGTH = 200
 CRCL_RANGE = (0, 250)
 EGFR_RANGE = (0, 200)
-AGE_RANGE = (18, 120)
+AGE_RANGE = (0, 120)
+ADULT_AGE = 18
 WEIGHT_RANGE = (20, 350)
+HEIGHT_RANGE = (100, 250)
 CREATININE_RANGES = {engine.UMOL_L: (10, 2000), engine.MG_DL: (0.1, 25)}
 
 PREGNANCY_CHOICES = [
@@ -28,30 +33,8 @@ SEX_CHOICES = [(engine.FEMALE, "Female"), (engine.MALE, "Male")]
 UNIT_CHOICES = [(engine.UMOL_L, "µmol/L"), (engine.MG_DL, "mg/dL")]
 UNIT_LABELS = dict(UNIT_CHOICES)
 KIDNEY_METHOD_FIELDS = {"crcl_ml_min": "CrCl", "creatinine_value": "serum creatinine", "egfr": "eGFR"}
-COCKCROFT_GAULT_FIELDS = ("creatinine_unit", "age", "weight_kg", "sex")
-
-
-def _readable(value: str) -> None:
-    # JSON can carry lone surrogates, which no database can store.
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValidationError("This contains characters that cannot be read: retype it.", code="unreadable") from None
-
-
-def _number_input() -> forms.TextInput:
-    # A text input with a numeric keyboard: browsers' number inputs change values on scroll and reject "42,5" silently.
-    return forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"})
-
-
-def _range_messages(what: str, low: float, high: float, unit: str = "") -> dict[str, str]:
-    suffix = f" {unit}" if unit else ""
-    message = f"Enter {what} from {low:g} to {high:g}{suffix}."
-    return {
-        "min_value": message,
-        "max_value": message,
-        "invalid": f"Enter {what} as a number, like {high / 4:g}.",
-    }
+PREGNANT_ANSWERS = (engine.PREGNANT, engine.PLANNING)
+COCKCROFT_GAULT_FIELDS = ("creatinine_unit", "age", "weight_kg", "sex", "height_cm")
 
 
 class ScreeningForm(forms.Form):
@@ -62,9 +45,32 @@ class ScreeningForm(forms.Form):
             "invalid_choice": "“%(value)s” is not a published medication: choose one from the list.",
         },
     )
+    age = WholeNumberField(
+        label="Age in years",
+        required=False,
+        min_value=AGE_RANGE[0],
+        max_value=AGE_RANGE[1],
+        units=("years", "year", "yrs", "yr", "y"),
+        what="the age",
+        help_text="Checks the precautions for older adults, and is used to calculate CrCl.",
+        error_messages={
+            "min_value": "Enter an age from 0 to 120 years.",
+            "max_value": "Enter an age from 0 to 120 years.",
+            "invalid": "Enter the age as a whole number of years, like 64.",
+        },
+    )
+    sex = forms.ChoiceField(
+        label="Sex",
+        choices=SEX_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Used to calculate CrCl, and to check the pregnancy answers.",
+        error_messages={"invalid_choice": "“%(value)s” is not an answer: use female or male."},
+    )
     pregnancy = forms.ChoiceField(
         label="Is the patient pregnant?",
         choices=PREGNANCY_CHOICES,
+        required=False,
         widget=forms.RadioSelect,
         error_messages={
             "required": "Choose whether the patient is pregnant (or “Not applicable”).",
@@ -80,18 +86,19 @@ class ScreeningForm(forms.Form):
             "invalid_choice": "Answer yes or no.",
         },
     )
-    crcl_ml_min = forms.FloatField(
+    crcl_ml_min = MeasureField(
         label="Creatinine clearance (CrCl), mL/min",
         required=False,
         min_value=CRCL_RANGE[0],
         max_value=CRCL_RANGE[1],
-        widget=_number_input(),
-        error_messages=_range_messages("a CrCl", *CRCL_RANGE, "mL/min"),
+        units=("ml/min",),
+        what="the CrCl",
+        error_messages=range_messages("a CrCl", *CRCL_RANGE, "mL/min"),
     )
-    creatinine_value = forms.FloatField(
+    creatinine_value = MeasureField(
         label="Serum creatinine",
         required=False,
-        widget=_number_input(),
+        what="the serum creatinine",
         error_messages={"invalid": "Enter the serum creatinine as a number, like 90."},
     )
     creatinine_unit = forms.ChoiceField(
@@ -101,42 +108,34 @@ class ScreeningForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "“%(value)s” is not a unit: use umol/L or mg/dL."},
     )
-    age = forms.IntegerField(
-        label="Age in years",
-        required=False,
-        min_value=AGE_RANGE[0],
-        max_value=AGE_RANGE[1],
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        help_text="Adults only: Cockcroft–Gault is for adults (18 or over).",
-        error_messages={
-            "min_value": "Enter an age from 18 to 120: Cockcroft–Gault is for adults only.",
-            "max_value": "Enter an age from 18 to 120: Cockcroft–Gault is for adults only.",
-            "invalid": "Enter the age as a whole number of years, like 64.",
-        },
-    )
-    weight_kg = forms.FloatField(
+    weight_kg = MeasureField(
         label="Weight in kg",
         required=False,
         min_value=WEIGHT_RANGE[0],
         max_value=WEIGHT_RANGE[1],
-        widget=_number_input(),
-        error_messages=_range_messages("a weight", *WEIGHT_RANGE, "kg"),
+        units=("kg", "kgs", "kilograms", "kilos"),
+        what="the weight",
+        error_messages=range_messages("a weight", *WEIGHT_RANGE, "kg"),
     )
-    sex = forms.ChoiceField(
-        label="Sex (for Cockcroft–Gault)",
-        choices=SEX_CHOICES,
+    height_cm = MeasureField(
+        label="Height in cm (optional)",
         required=False,
-        widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "“%(value)s” is not an answer: use female or male."},
+        min_value=HEIGHT_RANGE[0],
+        max_value=HEIGHT_RANGE[1],
+        units=("cm", "centimetres", "centimeters"),
+        what="the height",
+        help_text="With a height, a weight over 120% of ideal body weight is adjusted (the result says so).",
+        error_messages=range_messages("a height", *HEIGHT_RANGE, "cm"),
     )
-    egfr = forms.FloatField(
+    egfr = MeasureField(
         label="eGFR, mL/min/1.73 m²",
         required=False,
         min_value=EGFR_RANGE[0],
         max_value=EGFR_RANGE[1],
-        widget=_number_input(),
+        units=("ml/min/1.73m2", "ml/min/1.73 m2", "ml/min/1.73 m²", "ml/min"),
+        what="the eGFR",
         help_text="Used in place of CrCl; the result says so.",
-        error_messages=_range_messages("an eGFR", *EGFR_RANGE, "mL/min/1.73 m²"),
+        error_messages=range_messages("an eGFR", *EGFR_RANGE, "mL/min/1.73 m²"),
     )
     dialysis = forms.BooleanField(label="The patient is on dialysis", required=False)
     conditions = forms.MultipleChoiceField(
@@ -156,7 +155,7 @@ class ScreeningForm(forms.Form):
             f"One per line, as written on the prescription: “Oxycodone 5mg bd”, “Zestril”. "
             f"Up to {MAX_LINES} lines of {MAX_LINE_LENGTH} characters."
         ),
-        validators=[_readable],
+        validators=[readable, validate_no_control_characters],
     )
 
     def __init__(self, *args, initial_medication: str | None = None, **kwargs):
@@ -175,47 +174,13 @@ class ScreeningForm(forms.Form):
         chosen = self._chosen_medication()
         shown = {slug: name for medication, slug, name in triggers if chosen in (None, medication)}
         self.fields["conditions"].widget.choices = list(shown.items())
-        self.helper = self._helper(has_conditions=bool(shown))
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = questionnaire_layout(has_conditions=bool(shown))
 
     def _chosen_medication(self) -> str | None:
         value = self.data.get("medication") if self.is_bound else self.initial.get("medication")
         return value if isinstance(value, str) and value in self.medication_names else None
-
-    def _helper(self, *, has_conditions: bool) -> FormHelper:
-        helper = FormHelper()
-        helper.form_tag = False
-        helper.layout = Layout(
-            HTML('<h2 class="h4 mt-4">Medication</h2>'),
-            "medication",
-            HTML('<h2 class="h4 mt-4">Pregnancy and breastfeeding</h2>'),
-            "pregnancy",
-            "breastfeeding",
-            HTML(
-                '<h2 class="h4 mt-4">Kidney function</h2>'
-                "<p>Give one of: CrCl; or serum creatinine with age, weight and sex, to calculate CrCl by "
-                "Cockcroft–Gault; or eGFR. Leave them all blank if kidney function is not known.</p>"
-            ),
-            "crcl_ml_min",
-            Div(
-                HTML('<h3 class="h5">Or calculate CrCl from serum creatinine (Cockcroft–Gault)</h3>'),
-                "creatinine_value",
-                "creatinine_unit",
-                "age",
-                "weight_kg",
-                "sex",
-                css_class="screening-cockcroft-gault",
-            ),
-            HTML('<h3 class="h5">Or give eGFR</h3>'),
-            "egfr",
-            "dialysis",
-            HTML('<h2 class="h4 mt-4">Other conditions</h2>'),
-            "conditions"
-            if has_conditions
-            else HTML("<p>No precaution of this medication depends on another condition.</p>"),
-            HTML('<h2 class="h4 mt-4">Current medications</h2>'),
-            "current_medications",
-        )
-        return helper
 
     # --- Validation ---------------------------------------------------------------------------------------------
 
@@ -227,8 +192,8 @@ class ScreeningForm(forms.Form):
 
     def clean_current_medications(self) -> list[str]:
         text = self.cleaned_data["current_medications"]
-        numbered = [(number, line.strip()) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
-        errors = []
+        numbered = [(number, line.strip()) for number, line in enumerate(split_lines(text), 1) if line.strip()]
+        errors = identifiers.identifier_errors(numbered)
         if len(numbered) > MAX_LINES:
             errors.append(f"Enter at most {MAX_LINES} medications, one per line (you entered {len(numbered)}).")
         too_long = [str(number) for number, line in numbered if len(line) > MAX_LINE_LENGTH]
@@ -253,12 +218,28 @@ class ScreeningForm(forms.Form):
                 )
         elif given == ["creatinine_value"]:
             self._check_cockcroft_gault(data)
-        elif not given and not self._has_errors(*KIDNEY_METHOD_FIELDS) and self._given(data, "age", "weight_kg"):
+        elif not given and not self._has_errors(*KIDNEY_METHOD_FIELDS) and self._given(data, "weight_kg", "height_cm"):
             self.add_error(
                 "creatinine_value",
-                "Enter the serum creatinine to calculate CrCl from the age and weight given, or clear age and weight.",
+                "Enter the serum creatinine to calculate CrCl from the weight given, or clear the weight and height.",
             )
+        self._check_sex_and_pregnancy(data)
         return data
+
+    def _check_sex_and_pregnancy(self, data: dict) -> None:
+        """A male patient is neither pregnant nor breastfeeding, and is not asked; anyone else must be asked."""
+        male = data.get("sex") == engine.MALE
+        if male and data.get("pregnancy") in PREGNANT_ANSWERS:
+            self.add_error(
+                "pregnancy", "The sex is given as male, so the patient cannot be pregnant: correct one of the answers."
+            )
+        elif male and data.get("breastfeeding") == "yes":
+            self.add_error(
+                "breastfeeding",
+                "The sex is given as male, so the patient cannot be breastfeeding: correct one of the answers.",
+            )
+        elif not male and not data.get("pregnancy") and "pregnancy" not in self.errors:
+            self.add_error("pregnancy", "Choose whether the patient is pregnant (or “Not applicable”).")
 
     def _has_errors(self, *names: str) -> bool:
         return any(name in self.errors for name in names)
@@ -285,6 +266,12 @@ class ScreeningForm(forms.Form):
                     "creatinine_value", f"Enter a serum creatinine from {low:g} to {high:g} {UNIT_LABELS[unit]}."
                 )
                 return
+        if data.get("age") is not None and data["age"] < ADULT_AGE and "age" not in self.errors:
+            self.add_error(
+                "age",
+                "Cockcroft–Gault is for adults (18 or over): for a younger patient, give a CrCl or eGFR instead of "
+                "the serum creatinine.",
+            )
         if self._has_errors("creatinine_value", *COCKCROFT_GAULT_FIELDS):
             return
         crcl = engine.kidney_function(self._kidney_answers(data)).crcl_ml_min
@@ -310,12 +297,15 @@ class ScreeningForm(forms.Form):
             sex=data.get("sex") or None,
             egfr=data.get("egfr"),
             dialysis=bool(data.get("dialysis")),
+            height_cm=data.get("height_cm"),
         )
 
     def to_answers(self) -> engine.Answers:
         data = self.cleaned_data
         return engine.Answers(
-            pregnancy=data["pregnancy"],
+            age=data.get("age"),
+            sex=data.get("sex") or None,
+            pregnancy=data["pregnancy"] or engine.PREGNANCY_NOT_APPLICABLE,
             breastfeeding=data["breastfeeding"] == "yes",
             kidney=self._kidney_answers(data),
             conditions=frozenset(data["conditions"]),
@@ -330,12 +320,13 @@ class ScreeningForm(forms.Form):
             creatinine = {"value": data["creatinine_value"], "unit": data["creatinine_unit"]}
         return {
             "medication": data["medication"],
-            "pregnancy": data["pregnancy"],
+            "pregnancy": data["pregnancy"] or engine.PREGNANCY_NOT_APPLICABLE,
             "breastfeeding": data["breastfeeding"] == "yes",
             "crcl_ml_min": data["crcl_ml_min"],
             "creatinine": creatinine,
             "age": data["age"],
             "weight_kg": data["weight_kg"],
+            "height_cm": data["height_cm"],
             "sex": data["sex"] or None,
             "egfr": data["egfr"],
             "dialysis": data["dialysis"],
@@ -349,7 +340,9 @@ class ScreeningForm(forms.Form):
         conditions = [self.condition_names[slug] for slug in data["conditions"]]
         return [
             ["Medication being considered", self.medication_names[data["medication"]]],
-            ["Pregnancy", dict(PREGNANCY_CHOICES)[data["pregnancy"]]],
+            ["Age", "Not given" if data["age"] is None else f"{data['age']} years"],
+            ["Sex", dict(SEX_CHOICES).get(data["sex"], "Not given")],
+            ["Pregnancy", dict(PREGNANCY_CHOICES)[data["pregnancy"] or engine.PREGNANCY_NOT_APPLICABLE]],
             ["Breastfeeding", dict(YES_NO_CHOICES)[data["breastfeeding"]]],
             ["Kidney function", self._kidney_in_words(data)],
             ["On dialysis", "Yes" if data["dialysis"] else "No"],
@@ -367,6 +360,7 @@ class ScreeningForm(forms.Form):
             return (
                 f"Serum creatinine {data['creatinine_value']:g} {UNIT_LABELS[data['creatinine_unit']]}; "
                 f"age {data['age']}; weight {data['weight_kg']:g} kg; {data['sex']}"
+                + ("" if data["height_cm"] is None else f"; height {data['height_cm']:g} cm")
             )
         return "Not given"
 

@@ -4,7 +4,7 @@ Every function runs a fixed number of queries whatever the size of the catalogue
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Prefetch
 
@@ -23,6 +23,11 @@ class ScreeningData:
     medication: KnownMedication
     rules: tuple[Rule, ...]
     index: NameIndex
+
+    @staticmethod
+    def rules_for(slug: str) -> tuple[Rule, ...] | None:
+        """The rules of a current medicine, or None when it has no published leaflet (so no vetted rules)."""
+        return published_rules(slug)
 
 
 def screenable_medications() -> list[tuple[str, str]]:
@@ -44,8 +49,10 @@ def condition_triggers() -> list[tuple[str, str, str]]:
 
 
 def catalogue() -> tuple[dict[int, KnownMedication], NameIndex]:
-    """Every medication row (whatever its status: a patient may take any of them) with its classes, and the index of
-    their generic names, brand names and synonyms by their stored normalised keys. Three queries."""
+    """Every medication row (whatever its status: a patient may take any of them) with its classes and, for a
+    combination product, its ingredients; and the index of their generic names, brand names and synonyms. Four
+    queries. Keys are computed from the spellings (not the stored keys), so a change to the normaliser applies at
+    once; it runs once per content version."""
     classes: dict[int, list[DrugClassRef]] = defaultdict(list)
     memberships = Medication.classes.through.objects.order_by("drugclass__name").values_list(
         "medication_id", "drugclass__slug", "drugclass__name"
@@ -55,17 +62,22 @@ def catalogue() -> tuple[dict[int, KnownMedication], NameIndex]:
         if slug not in refs:
             refs[slug] = DrugClassRef(slug=slug, name=name)
         classes[medication_id].append(refs[slug])
-    medications: dict[int, KnownMedication] = {}
-    entries = []
-    for pk, slug, name, normalised in Medication.objects.order_by("pk").values_list(
-        "pk", "slug", "name", "normalised_name"
-    ):
-        medications[pk] = KnownMedication(slug=slug, name=name, classes=tuple(classes[pk]))
-        entries.append(NameEntry(spelling=name, medication=medications[pk], normalised=normalised, generic=True))
-    names = MedicationName.objects.order_by("pk").values_list("medication_id", "name", "normalised")
+    ingredients: dict[int, list[int]] = defaultdict(list)
+    for combination_id, ingredient_id in Medication.ingredients.through.objects.order_by(
+        "to_medication__name"
+    ).values_list("from_medication_id", "to_medication_id"):
+        ingredients[combination_id].append(ingredient_id)
+    rows = list(Medication.objects.order_by("pk").values_list("pk", "slug", "name"))
+    medications: dict[int, KnownMedication] = {
+        pk: KnownMedication(slug=slug, name=name, classes=tuple(classes[pk])) for pk, slug, name in rows
+    }
+    for pk, parts in ingredients.items():
+        medications[pk] = replace(medications[pk], ingredients=tuple(medications[part] for part in parts))
+    entries = [NameEntry(spelling=name, medication=medications[pk], generic=True) for pk, _, name in rows]
+    names = MedicationName.objects.order_by("pk").values_list("medication_id", "name")
     entries += [
-        NameEntry(spelling=name, medication=medications[medication_id], normalised=normalised)
-        for medication_id, name, normalised in names
+        NameEntry(spelling=name, medication=medications[medication_id])
+        for medication_id, name in names
         if medication_id in medications  # a name added since the medications were read
     ]
     return medications, build_name_index(entries)
@@ -91,6 +103,28 @@ _catalogue = VersionedMemo(catalogue)
 _rules = VersionedMemo(dict)
 
 
+def _published_pks() -> dict[str, int]:
+    return dict(Medication.objects.published().values_list("slug", "pk"))
+
+
+# Which medications are published, by slug: read once per content version (publishing moves the version on).
+_published = VersionedMemo(_published_pks)
+
+
+def _memoised_rules(medication_pk: int) -> tuple[Rule, ...]:
+    rules_by_medication: dict[int, tuple[Rule, ...]] = _rules.get()
+    rules = rules_by_medication.get(medication_pk)
+    if rules is None:
+        rules = rules_by_medication[medication_pk] = rules_for(medication_pk)
+    return rules
+
+
+def published_rules(slug: str) -> tuple[Rule, ...] | None:
+    """A published medication's rules by slug, or None. No query once read under the current content version."""
+    medication_pk = _published.get().get(slug)
+    return None if medication_pk is None else _memoised_rules(medication_pk)
+
+
 def screening_data(*, medication_slug: str) -> ScreeningData | None:
     """The rules of a published medication and the name index, or None when no such medication is published.
     One query; after a content change, three more for the catalogue and two for the medication's rules."""
@@ -101,8 +135,5 @@ def screening_data(*, medication_slug: str) -> ScreeningData | None:
     if medication_pk not in medications:  # published through another app server a moment ago
         _catalogue.forget()
         medications, index = _catalogue.get()
-    rules_by_medication: dict[int, tuple[Rule, ...]] = _rules.get()
-    rules = rules_by_medication.get(medication_pk)
-    if rules is None:
-        rules = rules_by_medication[medication_pk] = rules_for(medication_pk)
+    rules = _memoised_rules(medication_pk)
     return ScreeningData(medication_pk=medication_pk, medication=medications[medication_pk], rules=rules, index=index)

@@ -9,17 +9,20 @@ from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import get_resolver
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from monographs.models import ScreeningRecord, Severity, WarningType
 from monographs.services.screening import MedicationNotScreenable, screening_create
 
-from .engine import SEVERITY_ORDER
+from .api import form_data
+from .flags import SEVERITY_ORDER
 from .forms import ScreeningForm
+from .snapshot import upgraded
 
 RECENT_RECORDS = 10
 
@@ -52,19 +55,28 @@ def own_record(request, pk) -> ScreeningRecord | None:
     return ScreeningRecord.objects.only("id", "created_at", "result").filter(pk=pk, clinician=request.user).first()
 
 
-def severity_groups(flags: list[dict]) -> list[dict]:
-    """Flags under one heading per severity, most serious first (the snapshot is already in this order)."""
+def medicine_groups(result: dict) -> list[dict]:
+    """Flags under one heading per medicine whose rule they are (the one considered first), each group's flags most
+    serious first, and the groups in the order of their most serious flag."""
     labels, type_labels = dict(Severity.choices), dict(WarningType.choices)
-    groups = []
-    for severity in SEVERITY_ORDER:
-        in_group = [
-            flag | {"type_label": type_labels.get(flag["type"], flag["type"])}
-            for flag in flags
-            if flag["severity"] == severity
-        ]
-        if in_group:
-            groups.append({"severity": severity, "label": labels[severity], "flags": in_group})
-    return groups
+    considered = result["medication"]["slug"]
+    groups: dict[str, dict] = {}
+    for flag in result["flags"]:  # already most serious first
+        group = groups.setdefault(
+            flag["about"],
+            {"slug": flag["about"], "name": flag["about_name"], "considered": flag["about"] == considered, "flags": []},
+        )
+        also = [a | {"severity_label": labels.get(a["severity"], "")} for a in flag["also"]]
+        group["flags"].append(
+            flag
+            | {
+                "severity_label": labels.get(flag["severity"], flag["severity"]),
+                "type_label": type_labels.get(flag["type"], flag["type"]),
+                "also": also,
+            }
+        )
+    rank = {severity: index for index, severity in enumerate(SEVERITY_ORDER)}
+    return sorted(groups.values(), key=lambda g: (rank.get(g["flags"][0]["severity"], 99), not g["considered"]))
 
 
 @clinician_page("monographs.add_screeningrecord")
@@ -95,9 +107,39 @@ def screening_result(request, pk):
     record = own_record(request, pk)
     if record is None:
         return error_page(request, 404, Http404("No such screening of yours."))
-    result = record.result
-    context = {"record": record, "result": result, "groups": severity_groups(result["flags"])}
+    result = upgraded(record.result)
+    context = {"record": record, "result": result, "groups": medicine_groups(result)}
     return render(request, "screening/result.html", context)
+
+
+@clinician_page("monographs.add_screeningrecord")
+@require_POST
+def screening_rescreen(request, pk):
+    """Screen again with one unrecognised line replaced by a suggestion the result offered for it: one click, and
+    only ever a suggestion the clinician chose (anything else is refused)."""
+    record = ScreeningRecord.objects.filter(pk=pk, clinician=request.user).only("id", "answers", "result").first()
+    if record is None:
+        return error_page(request, 404, Http404("No such screening of yours."))
+    line, chosen = request.POST.get("line", ""), request.POST.get("use", "")
+    offered = {
+        (item["line"], suggestion["name"])
+        for item in upgraded(record.result)["unrecognised_medications"]
+        for suggestion in item["suggestions"]
+    }
+    if (line, chosen) not in offered:
+        return error_page(request, 400, SuspiciousOperation("Not a suggestion this screening offered."))
+    answers = record.answers | {
+        "current_medications": [chosen if given == line else given for given in record.answers["current_medications"]]
+    }
+    data, _ = form_data(answers)
+    form = ScreeningForm(data)
+    if form.is_valid():
+        try:
+            return redirect(screening_create(clinician=request.user, **form.screening_answers()))
+        except MedicationNotScreenable:
+            form.medication_no_longer_published()
+    context = {"form": form, "recent": [], "session_seconds": settings.SESSION_COOKIE_AGE}
+    return render(request, "screening/form.html", context, status=400)
 
 
 @clinician_page("monographs.view_screeningrecord")
@@ -105,6 +147,6 @@ def screening_handout(request, pk):
     record = own_record(request, pk)
     if record is None:
         return error_page(request, 404, Http404("No such screening of yours."))
-    result = record.result
-    patient_flags = [flag for flag in result["flags"] if flag["patient_text"]]
-    return render(request, "screening/handout.html", {"record": record, "result": result, "flags": patient_flags})
+    result = upgraded(record.result)
+    # Every flag reaches the patient: one without patient text says so rather than vanishing.
+    return render(request, "screening/handout.html", {"record": record, "result": result, "flags": result["flags"]})

@@ -59,14 +59,18 @@ def _attribute(obj: models.Model, *, user, reason: str) -> None:
         obj._history_user = user  # type: ignore[attr-defined]
 
 
-def content_write(*, obj: models.Model, user=None, reason: str) -> set[int]:
+def content_write(*, obj: models.Model, user=None, reason: str, query_constraints: bool = True) -> set[int]:
     """Validate and save one content row, with who and why in its history, and return the medications whose leaflet
     shows it, without scheduling their render: for a writer that schedules it once for many rows (the loader).
-    Everyone else calls content_save. Raises ValidationError with field errors, or EditConflict."""
+    Everyone else calls content_save. Raises ValidationError with field errors, or EditConflict.
+
+    `query_constraints=False` skips Meta.constraints' validation, which costs one query per constraint per row: for
+    the loader, whose rows' clean() states the same rules in Python and whose keys it has already checked across the
+    files (the database still enforces every constraint)."""
     if not isinstance(obj, CONTENT_MODELS):
         raise TypeError(f"{type(obj).__name__} is not content")
     render_derived_fields(obj)
-    obj.full_clean()
+    obj.full_clean(validate_constraints=query_constraints)
     _attribute(obj, user=user, reason=reason)
     obj.save()
     return affected_medication_ids(obj)

@@ -4,6 +4,7 @@ from typing import Any
 
 from monographs.models import ScreeningRecord
 from monographs.screening import engine, selectors
+from monographs.screening.snapshot import snapshot
 
 
 class MedicationNotScreenable(Exception):
@@ -18,10 +19,12 @@ def screening_create(
     data = selectors.screening_data(medication_slug=medication_slug)
     if data is None:
         raise MedicationNotScreenable(medication_slug)
-    result = engine.screen(medication=data.medication, rules=data.rules, index=data.index, answers=answers)
+    result = engine.screen(
+        medication=data.medication, rules=data.rules, index=data.index, answers=answers, rules_for=data.rules_for
+    )
     return ScreeningRecord.objects.create(
         clinician=clinician,
         medication_id=data.medication_pk,
         answers=answers_record,
-        result=engine.snapshot(result) | {"answers_summary": summary},
+        result=snapshot(result) | {"answers_summary": summary},
     )

@@ -58,7 +58,7 @@ def test_keyboard_only_clinician_fixes_a_mistake_from_the_error_summary_and_gets
     page.keyboard.press("Enter")
     page.wait_for_url("**/screening/*-*/")
     assert page.get_by_role("heading", level=1).inner_text() == "Precautions for Baclofen"
-    assert "Opioid painkillers" in page.content()
+    assert "Opioids: profound sedation and respiratory depression" in page.content()
     assert page.locator("input[name=pregnancy]:checked").count() == 0  # the result page, not the form
     screenshot(page, "keyboard-screening-result")
 

@@ -34,6 +34,8 @@ ACCESS = {
     "screening_form": ({}, CLINICIANS),
     "screening_result": ({"pk": "RECORD"}, OWN_RECORD),
     "screening_handout": ({"pk": "RECORD"}, OWN_RECORD),
+    # POST only, by the clinician who owns the record (tests/monographs/screening/test_safety_pages.py).
+    "screening_rescreen": ({"pk": "RECORD"}, {"anonymous": 302, "clinician": 405, "pharmacist": 403, "superuser": 405}),
     # GET is refused to everyone; who may POST is tested in tests/monographs/screening/test_api.py.
     "api_screenings": ({}, dict.fromkeys(ROLES, 405)),
 }

@@ -65,3 +65,43 @@ def test_an_error_after_a_markdown_link_in_a_body_still_points_at_its_key(tmp_pa
         load_tree(root)
     error = error_matching(excinfo, "no source 'nice-cks' is defined")
     assert error.line == find_line(root / MONO, '"nice-cks"')
+
+
+def _combination(slug: str, ingredients: list[str]) -> dict:
+    return {"slug": slug, "name": slug.capitalize(), "ingredients": ingredients, "brands": [], "sources": ["src-ref"]}
+
+
+@pytest.mark.django_db
+def test_a_combination_product_loads_with_each_of_its_medicines(tmp_path):
+    files = minimal_tree()
+    files[REF]["medication"].append(
+        {"slug": "paracetamol", "name": "Paracetamol", "brands": ["Panadol"], "sources": ["src-ref"]}
+    )
+    files[REF]["medication"].append(_combination("co-morphamol", ["morphine", "paracetamol"]))
+    load_files(tmp_path, files)
+    from monographs.models import Medication
+
+    combination = Medication.objects.get(slug="co-morphamol")
+    assert sorted(combination.ingredients.values_list("slug", flat=True)) == ["morphine", "paracetamol"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("ingredients", "message"),
+    [
+        pytest.param(["morphine"], "a combination lists at least two medicines", id="one-ingredient"),
+        pytest.param(["morphine", "nothing"], "no medication 'nothing' is defined", id="unknown-ingredient"),
+        pytest.param(["morphine", "co-mix"], "a medication cannot be its own ingredient", id="itself"),
+        pytest.param(["morphine", "co-other"], "'co-other' is itself a combination", id="nested"),
+    ],
+)
+def test_a_combination_names_two_or_more_single_medicines(tmp_path, ingredients, message):
+    files = minimal_tree()
+    files[REF]["medication"].append(_combination("co-other", ["morphine", "baclofen"]))
+    files[REF]["medication"].append(_combination("co-mix", ingredients))
+    root = write_tree(tmp_path, files)
+    with pytest.raises(ContentInvalid) as excinfo:
+        load_tree(root)
+    error = error_matching(excinfo, message)
+    assert f"{RELATIVE_REF}:" in str(error)
+    assert set(counts().values()) == {0}

@@ -11,6 +11,7 @@ from monographs.models import (
 from tests.monographs.content_io.helpers import (
     MONO,
     REF,
+    _epilepsy,
     _medication,
     _opioids,
     _renal,
@@ -50,6 +51,18 @@ def _long_product_strength(files):
 
 def _renal_bounds_reversed(files):
     _renal(files)["trigger"] = {"kind": "renal", "crcl_min": 50, "crcl_max": 30}
+
+
+def _screened_warning_without_patient_text(files):
+    _renal(files)["patient_text"] = ""
+
+
+def _age_trigger_without_an_age(files):
+    _renal(files)["trigger"] = {"kind": "age", "crcl_max": 60}
+
+
+def _age_bound_on_a_condition(files):
+    _epilepsy(files)["trigger"] = {"kind": "condition", "condition": "epilepsy", "age_min": 65}
 
 
 def _frequency_on_an_interaction(files):
@@ -110,6 +123,27 @@ WRITE_PHASE_ERRORS = [
         'trigger = { kind = "renal", crcl_min = 50',
         "[warning] 'renal-below-30', 'trigger.crcl_max': The upper bound must be above the lower bound",
         id="renal-bounds-reversed",
+    ),
+    pytest.param(
+        _screened_warning_without_patient_text,
+        MONO,
+        'patient_text = ""',
+        "[warning] 'renal-below-30', 'patient_text': Write what the patient should know",
+        id="screened-warning-without-patient-text",
+    ),
+    pytest.param(
+        _age_trigger_without_an_age,
+        MONO,
+        'trigger = { kind = "age"',
+        "[warning] 'renal-below-30', 'trigger.age_min': An age trigger needs at least one age bound",
+        id="age-trigger-without-an-age",
+    ),
+    pytest.param(
+        _age_bound_on_a_condition,
+        MONO,
+        'trigger = { kind = "condition"',
+        "[warning] 'epilepsy', 'trigger.age_min': Age bounds are only used by an age trigger",
+        id="age-bound-on-a-condition",
     ),
     pytest.param(
         _frequency_on_an_interaction,

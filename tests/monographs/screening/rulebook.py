@@ -60,7 +60,7 @@ RULES = (
     rule("epilepsy", "condition", condition=ConditionRef("epilepsy", "Epilepsy")),
     rule("stroke", "condition", condition=ConditionRef("stroke", "Stroke")),
     rule("cns-depressants", "drug_class", drug_class=CNS),
-    rule("opioids", "drug_class", drug_class=OPIOID),
+    rule("opioids", "drug_class", "avoid", drug_class=OPIOID),
     rule("antihypertensives", "drug_class", drug_class=ANTIHYPERTENSIVE),
     rule("sinemet-itself", "medication", medication=KnownMedication("co-careldopa", "Levodopa and carbidopa")),
     rule("renal-50-80", "renal", "dose_adjustment", crcl_min=50, crcl_max=80, crcl_max_inclusive=True),
@@ -69,6 +69,8 @@ RULES = (
     rule("dialysis", "dialysis", "dose_adjustment"),
     rule("pregnancy", "pregnancy"),
     rule("breastfeeding", "breastfeeding"),
+    rule("older-adults", "age", age_min=65),
+    rule("beers-kidneys", "age", "avoid", age_min=65, crcl_max=60, crcl_max_inclusive=False),
 )
 NOTHING = Answers(pregnancy="not_pregnant")
 

@@ -7,11 +7,35 @@ from django.conf import settings
 from django.test import Client
 
 from monographs.models import ScreeningRecord
-from tests.monographs.screening import EXAMPLE_BODY, EXAMPLE_KEYS, make_user
+from tests.monographs.screening import CONTRACT_BODY, EXAMPLE_BODY, EXAMPLE_KEYS, make_user
 
 pytestmark = pytest.mark.django_db
 URL = "/api/screenings/"
-FLAG_FIELDS = {"title", "severity", "type", "trigger", "patient_text", "clinician_text", "action", "sources"}
+FLAG_FIELDS = {
+    "title",
+    "severity",
+    "type",
+    "about",
+    "trigger",
+    "patient_text",
+    "clinician_text",
+    "action",
+    "also",
+    "sources",
+}
+RESULT_FIELDS = {
+    "id",
+    "medication",
+    "complete",
+    "age",
+    "crcl_ml_min",
+    "crcl_source",
+    "flags",
+    "unrecognised_medications",
+    "suggestions",
+    "not_checked",
+    "notes",
+}
 
 
 @pytest.fixture
@@ -66,11 +90,14 @@ def test_the_csrf_token_is_checked_as_django_does(shipped_content, clinician):
 
 
 def test_the_contract_example_answers_201_in_the_documented_shape(api, clinician):
-    response = post(api, EXAMPLE_BODY)
+    response = post(api, CONTRACT_BODY)
     assert response.status_code == 201
     assert "no-store" in response["Cache-Control"]
     data = response.json()
-    assert set(data) == {"id", "medication", "crcl_ml_min", "crcl_source", "flags", "unrecognised_medications", "notes"}
+    assert set(data) == RESULT_FIELDS
+    assert data["complete"] is True
+    assert data["age"] == 34
+    assert data["suggestions"] == {}
     record = ScreeningRecord.objects.get(pk=data["id"])
     assert record.clinician == clinician
     assert response["Location"] == f"/screening/{record.pk}/"
@@ -87,6 +114,7 @@ def test_the_contract_example_answers_201_in_the_documented_shape(api, clinician
             "pregnancy",
             "breastfeeding",
             "renal",
+            "age",
             "medication",
             "duplicate",
         }
@@ -95,22 +123,26 @@ def test_the_contract_example_answers_201_in_the_documented_shape(api, clinician
         assert "<p>" not in flag["clinician_text"] + flag["action"]  # text, not HTML
     titles = {flag["title"] for flag in data["flags"]}
     assert titles == {flag["title"] for flag in record.result["flags"]}
-    assert {flag["key"] for flag in record.result["flags"]} == EXAMPLE_KEYS
+    assert {flag["key"] for flag in record.result["flags"] if flag["about"] == "baclofen"} == EXAMPLE_KEYS
     severities = [flag["severity"] for flag in data["flags"]]
-    assert severities == ["dose_adjustment"] + ["caution"] * 5
-    renal = data["flags"][0]
+    order = ["contraindicated", "avoid", "dose_adjustment", "caution", "info"]
+    assert severities == sorted(severities, key=order.index)
+    renal = next(flag for flag in data["flags"] if flag["trigger"]["kind"] == "renal")
     assert renal["trigger"] == {
         "kind": "renal",
         "detail": "CrCl 30 to under 50 mL/min (patient's CrCl 42 mL/min, as given)",
     }
-    opioids = next(flag for flag in data["flags"] if flag["title"] == "Opioid painkillers")
+    opioids = next(flag for flag in record.result["flags"] if flag["key"] == "opioids")
+    assert opioids["severity"] == "avoid"
     assert opioids["trigger"]["drug_class"] == {"slug": "opioid", "name": "Opioid"}
+    assert "cns-depressants" in {also["key"] for also in opioids["also"]}
     assert opioids["trigger"]["medications"] == [
         {"slug": "oxycodone", "name": "Oxycodone", "lines": ["Oxycodone 5 mg"]}
     ]
     # The record keeps the answers as given, in this same shape.
     assert record.answers["current_medications"] == EXAMPLE_BODY["current_medications"]
     assert record.answers["crcl_ml_min"] == 42.0
+    assert (record.answers["weight_kg"], record.answers["height_cm"]) == (62, 165)
 
 
 @pytest.mark.parametrize(
@@ -136,6 +168,8 @@ def test_the_contract_example_answers_201_in_the_documented_shape(api, clinician
 )
 def test_kidney_function_and_where_it_came_from(api, kidney, crcl, source):
     body = {k: v for k, v in EXAMPLE_BODY.items() if k != "crcl_ml_min"} | kidney
+    if body.get("sex") == "male":
+        body["pregnancy"] = "not_applicable"
     data = post(api, body).json()
     assert (data["crcl_ml_min"], data["crcl_source"]) == (crcl, source)
     if source is None:
@@ -154,10 +188,9 @@ def test_optional_answers_may_be_left_out(api):
 def test_unrecognised_lines_come_back_with_suggestions(api):
     body = EXAMPLE_BODY | {"current_medications": ["Oxycodon 5 mg", "Lioresal 10 mg", "zzz"]}
     data = post(api, body).json()
-    assert data["unrecognised_medications"] == [
-        {"line": "Oxycodon 5 mg", "suggestion": "Oxycodone"},
-        {"line": "zzz", "suggestion": None},
-    ]
+    assert data["complete"] is False
+    assert data["unrecognised_medications"] == ["Oxycodon 5 mg", "zzz"]
+    assert data["suggestions"] == {"Oxycodon 5 mg": ["Oxycodone"], "zzz": []}
     duplicate = next(flag for flag in data["flags"] if flag["trigger"]["kind"] == "duplicate")
     assert duplicate["severity"] == "avoid"
 
@@ -169,7 +202,7 @@ def test_unrecognised_lines_come_back_with_suggestions(api):
     ("body", "fields"),
     [
         pytest.param(EXAMPLE_BODY | {"medication": "no-such-medicine"}, {"medication"}, id="unknown-medication"),
-        pytest.param(EXAMPLE_BODY | {"medication": "oxycodone"}, {"medication"}, id="medication-without-leaflet"),
+        pytest.param(EXAMPLE_BODY | {"medication": "morphine"}, {"medication"}, id="medication-without-leaflet"),
         pytest.param(EXAMPLE_BODY | {"medication": 7}, {"medication"}, id="medication-not-a-string"),
         pytest.param({k: v for k, v in EXAMPLE_BODY.items() if k != "medication"}, {"medication"}, id="no-medication"),
         pytest.param(EXAMPLE_BODY | {"conditions": ["epilepsy", "gout"]}, {"conditions"}, id="unknown-condition"),
@@ -187,7 +220,7 @@ def test_unrecognised_lines_come_back_with_suggestions(api):
         pytest.param(EXAMPLE_BODY | {"crcl_ml_min": [42]}, {"crcl_ml_min"}, id="crcl-list"),
         pytest.param(EXAMPLE_BODY | {"egfr": 40}, {"crcl_ml_min", "egfr"}, id="two-kidney-methods"),
         pytest.param(
-            EXAMPLE_BODY | {"crcl_ml_min": None, "creatinine": {"value": 150}},
+            EXAMPLE_BODY | {"crcl_ml_min": None, "creatinine": {"value": 150}, "age": None, "sex": None},
             {"creatinine", "age", "weight_kg", "sex"},
             id="creatinine-without-unit-age-weight-sex",
         ),
@@ -196,7 +229,7 @@ def test_unrecognised_lines_come_back_with_suggestions(api):
         ),
         pytest.param(
             EXAMPLE_BODY | {"crcl_ml_min": None, "creatinine": {"value": 150, "unit": "mmol/L"}},
-            {"creatinine", "age", "weight_kg", "sex"},
+            {"creatinine", "weight_kg"},
             id="unknown-creatinine-unit",
         ),
         pytest.param(
@@ -207,11 +240,18 @@ def test_unrecognised_lines_come_back_with_suggestions(api):
         pytest.param(
             EXAMPLE_BODY
             | {"crcl_ml_min": None, "creatinine": {"value": 0.1, "unit": "mg/dL"}, "age": 18, "weight_kg": 300}
-            | {"sex": "male"},
+            | {"sex": "male", "pregnancy": "not_applicable"},
             {"creatinine"},
             id="implausible-calculated-crcl",
         ),
-        pytest.param(EXAMPLE_BODY | {"age": 17}, {"age"}, id="child"),
+        pytest.param(
+            EXAMPLE_BODY
+            | {"crcl_ml_min": None, "creatinine": {"value": 1, "unit": "mg/dL"}, "age": 17, "weight_kg": 40},
+            {"age"},
+            id="child-cockcroft-gault",
+        ),
+        pytest.param(EXAMPLE_BODY | {"sex": "male"}, {"pregnancy"}, id="male-pregnant"),
+        pytest.param(EXAMPLE_BODY | {"age": 121}, {"age"}, id="age-over-120"),
         pytest.param(EXAMPLE_BODY | {"age": 40.5}, {"age"}, id="age-not-whole"),
         pytest.param(EXAMPLE_BODY | {"weight_kg": 0}, {"weight_kg"}, id="absurd-weight"),
         pytest.param(EXAMPLE_BODY | {"sex": "other"}, {"sex"}, id="unknown-sex"),

@@ -95,7 +95,12 @@ def test_a_clinician_screens_a_patient_in_the_browser(live_server):
         page.wait_for_url("**/screening/*-*/")
         assert page.get_by_role("heading", level=1).inner_text() == "Precautions for Baclofen"
         assert page.get_by_role("button", name="Print this page").is_visible()  # the script ran
-        assert_accessible(page, "screening-result")
+        # Incomplete, and said first: the unrecognised line is above every precaution.
+        incomplete = page.get_by_role("heading", name="Incomplete: 1 current medication could not be checked")
+        flags = page.locator("#flags-heading")
+        assert incomplete.bounding_box()["y"] < flags.bounding_box()["y"]
+        assert_accessible(page, "screening-result-incomplete")
+        result_url = page.url
 
         page.emulate_media(media="print")
         assert not page.get_by_role("button", name="Print this page").is_visible()
@@ -107,6 +112,20 @@ def test_a_clinician_screens_a_patient_in_the_browser(live_server):
         page.get_by_role("link", name="Patient handout").click()
         page.wait_for_url("**/handout/")
         assert "what your doctor checked for you" in page.get_by_role("heading", level=1).inner_text()
-        assert_accessible(page, "screening-handout")
+        assert page.get_by_text("We could not check “Oxycodon”").is_visible()
+        assert page.locator(".screening-incomplete").is_visible()  # for the clinician, on screen
+        assert_accessible(page, "screening-handout-incomplete")
+        page.emulate_media(media="print")
+        assert not page.locator(".screening-incomplete").is_visible()  # not printed for the patient
+        assert page.get_by_text("We could not check “Oxycodon”").is_visible()
+        page.emulate_media(media="screen")
+
+        # One click: the same answers, screened again with the suggestion.
+        page.goto(result_url)
+        page.get_by_role("button", name="Screen again with Oxycodone").click()
+        page.wait_for_url(lambda url: url != result_url and url.endswith("/"))
+        assert page.locator(".screening-incomplete").count() == 0
+        assert page.get_by_role("heading", name="Precautions that apply", exact=False).is_visible()
+        assert_accessible(page, "screening-result-rescreened")
 
     run_in_browser(scenario)

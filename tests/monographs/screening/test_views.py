@@ -121,21 +121,25 @@ def test_a_clinician_screens_a_patient_and_reads_the_result(clinician_client, cl
         "creatinine": None,
         "age": None,
         "weight_kg": None,
+        "height_cm": None,
         "sex": None,
         "egfr": None,
         "dialysis": False,
         "conditions": ["epilepsy"],
         "current_medications": ["Oxycodone 5 mg", "lisinopril"],
     }
-    assert {flag["key"] for flag in record.result["flags"]} == EXAMPLE_KEYS
+    assert {flag["key"] for flag in record.result["flags"] if flag["about"] == "baclofen"} == EXAMPLE_KEYS
 
     response = clinician_client.get(f"/screening/{record.pk}/")
     html = response.content.decode()
     assert response.status_code == 200
-    for heading in ("Dose adjustment (1)", "Caution (5)"):
-        assert heading in html
-    assert html.index("Dose adjustment (1)") < html.index("Caution (5)")
-    assert "Opioid painkillers" in html
+    assert "Baclofen (being considered): " in html
+    severities = re.findall(r'class="screening-flag severity-(\w+)"', html)
+    order = ["contraindicated", "avoid", "dose_adjustment", "caution", "info"]
+    assert severities[0] == "avoid"  # the opioid, as the opioid Boxed Warning grades it
+    assert severities == sorted(severities, key=order.index) or "already taken" in html
+    opioids = ClinicalWarning.objects.get(medication__slug="baclofen", key="opioids")
+    assert opioids.title in html
     assert "Takes a medicine of the class Opioid: Oxycodone (from “Oxycodone 5 mg”)" in html
     assert "CrCl 42 mL/min, as given." in html
     assert "not proof of safety" in html
@@ -144,21 +148,22 @@ def test_a_clinician_screens_a_patient_and_reads_the_result(clinician_client, cl
     assert "/static/css/screening.css" in html
 
     handout = clinician_client.get(f"/screening/{record.pk}/handout/").content.decode()
-    # Only the plain-language text, only for the flags that apply and have some.
-    assert "Taking baclofen with opioid painkillers" in handout
+    # The plain-language text of every flag that applies (the kidney flag too), never the clinician's rationale.
+    assert "Taking baclofen with an opioid painkiller" in handout
     assert "If you have epilepsy" in handout
+    assert "If your kidneys work less well than normal" in handout
     assert "About 70% excreted unchanged renally" not in handout  # the clinician's rationale
-    assert "Kidney problems: CrCl 30 to under 50" not in handout  # a clinician-only flag
     assert "Trouble emptying your bladder" not in handout  # does not apply
 
 
 def test_the_result_is_rendered_from_the_snapshot_not_todays_content(clinician_client):
     record = screen(clinician_client)
     warning = ClinicalWarning.objects.get(medication__slug="baclofen", key="opioids")
+    title = warning.title
     warning.title = "Renamed since"
     content_save(obj=warning, reason="test edit")
     html = clinician_client.get(f"/screening/{record.pk}/").content.decode()
-    assert "Opioid painkillers" in html
+    assert title in html
     assert "Renamed since" not in html
 
 
@@ -171,6 +176,7 @@ def test_creatinine_answers_show_the_crcl_and_the_formula(clinician_client):
         age="60",
         weight_kg="72",
         sex="male",
+        pregnancy="not_applicable",
     )
     assert record.result["crcl_ml_min"] == 80.0
     assert record.result["crcl_source"] == "cockcroft_gault"
@@ -178,7 +184,8 @@ def test_creatinine_answers_show_the_crcl_and_the_formula(clinician_client):
     assert "Serum creatinine 88.4 µmol/L; age 60; weight 72 kg; male" in html  # the answers as given
     assert "CrCl 80.0 mL/min, calculated by Cockcroft–Gault" in html
     assert "(140 − 60) × 72 kg ÷ (72 × 1.00 mg/dL) = 80.0 mL/min" in html
-    assert "Kidney problems: CrCl 50–80 mL/min" in html
+    renal = ClinicalWarning.objects.get(medication__slug="baclofen", key="renal-crcl-50-80")
+    assert renal.title in html
 
 
 def test_egfr_and_no_kidney_answer_say_so(clinician_client):
@@ -194,10 +201,11 @@ def test_egfr_and_no_kidney_answer_say_so(clinician_client):
 def test_unrecognised_lines_are_shown_with_a_suggestion(clinician_client):
     record = screen(clinician_client, current_medications="Oxycodon 5mg\nLioresal 10 mg\n\nsomething odd")
     html = clinician_client.get(f"/screening/{record.pk}/").content.decode()
-    assert "“Oxycodon 5mg”: did you mean <strong>Oxycodone</strong>?" in html
-    assert "“something odd”: no close match." in html
+    assert "<strong>“Oxycodon 5mg”</strong>: not recognised." in html
+    assert "Screen again with Oxycodone" in html
+    assert "<strong>“something odd”</strong>: not recognised. No known medicine is close to it." in html
     assert "Already taking baclofen (duplicate therapy)" in html
-    assert html.index("Avoid (1)") < html.index("Dose adjustment (1)")
+    assert html.index("Incomplete: 2 current medications could not be checked") < html.index("duplicate therapy")
 
 
 def test_the_form_lists_the_clinicians_ten_most_recent_screenings_only(clinician_client):
@@ -218,7 +226,7 @@ def test_the_form_lists_the_clinicians_ten_most_recent_screenings_only(clinician
     [
         pytest.param({"medication": ""}, "medication", "Choose the medication being considered.", id="no-medication"),
         pytest.param(
-            {"medication": "oxycodone"}, "medication", "is not a published medication", id="unpublished-medication"
+            {"medication": "morphine"}, "medication", "is not a published medication", id="unpublished-medication"
         ),
         pytest.param({"pregnancy": ""}, "pregnancy_0", "Choose whether the patient is pregnant", id="no-pregnancy"),
         pytest.param({"breastfeeding": "maybe"}, "breastfeeding_0", "Answer yes or no.", id="bad-breastfeeding"),
@@ -257,13 +265,18 @@ def test_the_form_lists_the_clinicians_ten_most_recent_screenings_only(clinician
             "Enter a serum creatinine above 0.",
             id="zero-creatinine",
         ),
-        pytest.param({"age": "12"}, "age", "Cockcroft–Gault is for adults only", id="child"),
+        pytest.param(
+            {"crcl_ml_min": "", "creatinine_value": "1", "creatinine_unit": "mg/dL", "age": "12", "weight_kg": "40"},
+            "age",
+            "Cockcroft–Gault is for adults (18 or over)",
+            id="child",
+        ),
         pytest.param({"weight_kg": "5"}, "weight_kg", "Enter a weight from 20 to 350 kg.", id="absurd-weight"),
         pytest.param(
             {"crcl_ml_min": "", "age": "60", "weight_kg": "70"},
             "creatinine_value",
-            "Enter the serum creatinine to calculate CrCl",
-            id="age-and-weight-without-creatinine",
+            "Enter the serum creatinine to calculate CrCl from the weight given",
+            id="weight-without-creatinine",
         ),
         pytest.param(
             {"conditions": ["epilepsy", "no-such-condition"]},
