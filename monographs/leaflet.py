@@ -1,13 +1,16 @@
 """Where a leaflet is rendered: a medication's rows assembled into sections in their fixed order, each with the
-warnings that belong to it, side effects grouped by how often they happen, the "get help now" list and numbered
-sources, then filled into one template. Nothing here depends on the date or the reader, so the HTML can be stored
-(services/leaflets.py renders it after each write); the template only loops.
+warnings that belong to it under headings a patient understands, side effects with their figures ("about 5 to 15
+in every 100 people") and a picture of them, the "get help now" list and numbered sources, then filled into one
+template. Nothing here depends on the date or the reader, so the HTML can be stored (services/leaflets.py renders it
+after each write); the template only loops.
 """
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 from .models import ClinicalWarning, LeafletSection, Medication, Source, Use
 
@@ -22,21 +25,46 @@ def leaflet_queryset(base: QuerySet) -> QuerySet:
         Prefetch("sections", queryset=LeafletSection.objects.prefetch_related("sources")),
         Prefetch(
             "warnings",
-            queryset=ClinicalWarning.objects.exclude(patient_text="").order_by("position").prefetch_related("sources"),
+            queryset=ClinicalWarning.objects.exclude(patient_text="")
+            .select_related("trigger_condition")
+            .order_by("position")
+            .prefetch_related("sources"),
         ),
     )
 
 
 @dataclass
+class SideEffectView:
+    warning: ClinicalWarning
+    figures: str = ""  # "About 5 to 15 in every 100 people"; empty when the label gives no figure
+    dots: SafeString = mark_safe("")  # a 100-dot picture of the figures (aria-hidden: the figures say it in words)
+
+
+@dataclass
 class SideEffectGroup:
     label: str
-    warnings: list[ClinicalWarning]
+    items: list[SideEffectView]
+    with_figures: bool = False
+
+
+@dataclass
+class WarningBlock:
+    """One heading on the page and the patient texts under it: several rules can share one ("Kidney problems")."""
+
+    heading: str
+    warnings: list[ClinicalWarning] = field(default_factory=list)
+
+
+@dataclass
+class UseView:
+    use: Use
+    source_numbers: list[int]
 
 
 @dataclass
 class SectionView:
     section: LeafletSection
-    warnings: list[ClinicalWarning] = field(default_factory=list)
+    blocks: list[WarningBlock] = field(default_factory=list)
     side_effect_groups: list[SideEffectGroup] = field(default_factory=list)
     source_numbers: list[int] = field(default_factory=list)
 
@@ -56,10 +84,8 @@ class Leaflet:
     urgent: list[ClinicalWarning]
     sources: list[Source]
     brands: list[str]
-
-    @property
-    def uses(self) -> list[Use]:
-        return list(self.medication.uses.all())
+    identity_numbers: list[int] = field(default_factory=list)
+    uses: list[UseView] = field(default_factory=list)
 
 
 FREQUENCY_ORDER = [
@@ -69,13 +95,94 @@ FREQUENCY_ORDER = [
     ClinicalWarning.Frequency.RARE,
     ClinicalWarning.Frequency.UNKNOWN,
 ]
+# The EU bands as numbers people read correctly (words alone are overestimated). Used only for side effects that
+# have a band and no figure: a figure such as 5–15% can span two bands, so it is shown as it is instead.
 FREQUENCY_LABELS = {
-    ClinicalWarning.Frequency.VERY_COMMON: "Very common: more than 1 in 10 people",
-    ClinicalWarning.Frequency.COMMON: "Common: up to 1 in 10 people",
-    ClinicalWarning.Frequency.UNCOMMON: "Uncommon: up to 1 in 100 people",
-    ClinicalWarning.Frequency.RARE: "Rare: up to 1 in 1,000 people",
+    ClinicalWarning.Frequency.VERY_COMMON: "Very common: more than 10 in every 100 people",
+    ClinicalWarning.Frequency.COMMON: "Common: between 1 and 10 in every 100 people",
+    ClinicalWarning.Frequency.UNCOMMON: "Uncommon: between 1 and 10 in every 1,000 people",
+    ClinicalWarning.Frequency.RARE: "Rare: between 1 and 10 in every 10,000 people",
     ClinicalWarning.Frequency.UNKNOWN: "How often is not known",
 }
+FIGURES_LABEL = "How many people had these side effects in studies"
+# Rules that share one heading a patient understands; the rule's own title is written for clinicians.
+KIDNEY_HEADING = "Kidney problems"
+OLDER_ADULTS_HEADING = "Older adults"
+CHILDREN_HEADING = "Children and young people"
+
+
+def _number(value: Decimal) -> str:
+    return f"{value.normalize():f}" if value != value.to_integral() else str(int(value))
+
+
+def frequency_figures(low: Decimal | None, high: Decimal | None) -> str:
+    """The label's figures in words: 'About 5 to 15 in every 100 people', 'Up to 9 in every 100 people'."""
+    if high is None:
+        return "" if low is None else f"At least {_number(low)} in every 100 people"
+    if low is None or low == 0:
+        return f"Up to {_number(high)} in every 100 people"
+    if low == high:
+        return f"About {_number(low)} in every 100 people"
+    return f"About {_number(low)} to {_number(high)} in every 100 people"
+
+
+def frequency_dots(low: Decimal | None, high: Decimal | None) -> SafeString:
+    """100 dots: dark for the lowest figure, light up to the highest, empty for the rest. Our own markup only."""
+    if high is None or high < 1:
+        return mark_safe("")
+    seen = round(low or 0)
+    upto = max(seen, round(high))
+    return mark_safe('<i class="seen"></i>' * seen + '<i class="upto"></i>' * (upto - seen) + "<i></i>" * (100 - upto))
+
+
+def patient_heading(warning) -> str:
+    """The heading a patient reads for a rule: a condition's own name, one heading for all kidney rules and one for
+    each age group; otherwise the rule's title (written for clinicians, but plain for interactions and side effects).
+    Takes a ClinicalWarning or a rules.Rule (whose condition is `condition`), so a patient handout can use it too."""
+    kind = ClinicalWarning.TriggerKind
+    if warning.trigger_kind in (kind.RENAL, kind.DIALYSIS):
+        return KIDNEY_HEADING
+    if warning.trigger_kind == kind.AGE:
+        if warning.age_min is not None and warning.age_min >= 60:
+            return OLDER_ADULTS_HEADING
+        if warning.age_max is not None and warning.age_max <= 18:
+            return CHILDREN_HEADING
+    condition = getattr(warning, "trigger_condition", None) or getattr(warning, "condition", None)
+    if warning.trigger_kind == kind.CONDITION and condition is not None:
+        return condition.name
+    return warning.title
+
+
+def warning_blocks(warnings: list[ClinicalWarning]) -> list[WarningBlock]:
+    """Warnings under their patient headings, each heading once, where its first warning stands."""
+    blocks: dict[str, WarningBlock] = {}
+    for warning in warnings:
+        heading = patient_heading(warning)
+        blocks.setdefault(heading, WarningBlock(heading)).warnings.append(warning)
+    return list(blocks.values())
+
+
+def side_effect_groups(warnings: list[ClinicalWarning]) -> list[SideEffectGroup]:
+    """Side effects with figures first, most frequent first, each shown as its figures; then the others by band."""
+    with_figures = [w for w in warnings if w.frequency_percent_min is not None or w.frequency_percent_max is not None]
+    with_figures.sort(key=lambda w: -(w.frequency_percent_max or w.frequency_percent_min or 0))
+    groups = []
+    if with_figures:
+        items = [
+            SideEffectView(
+                w,
+                frequency_figures(w.frequency_percent_min, w.frequency_percent_max),
+                frequency_dots(w.frequency_percent_min, w.frequency_percent_max),
+            )
+            for w in with_figures
+        ]
+        groups.append(SideEffectGroup(FIGURES_LABEL, items, with_figures=True))
+    rest = [w for w in warnings if w not in with_figures]
+    for frequency in FREQUENCY_ORDER:
+        band = [SideEffectView(w) for w in rest if w.frequency == frequency]
+        if band:
+            groups.append(SideEffectGroup(FREQUENCY_LABELS[frequency], band))
+    return groups
 
 
 class _SourceNumbers:
@@ -96,11 +203,11 @@ class _SourceNumbers:
 
 
 def build_leaflet(medication: Medication) -> Leaflet:
-    """The leaflet of a medication fetched with leaflet_queryset()."""
+    """The leaflet of a medication fetched with leaflet_queryset(). Every source listed at the foot is cited where
+    it supports something on the page: the names and codes in the header, a use, or a section and its warnings."""
     numbers = _SourceNumbers()
-    numbers.cite(medication.sources.all())
-    for use in medication.uses.all():
-        numbers.cite(use.sources.all())
+    identity_numbers = numbers.cite(medication.sources.all())
+    uses = [UseView(use, numbers.cite(use.sources.all())) for use in medication.uses.all()]
 
     by_section: dict[str, list[ClinicalWarning]] = {}
     urgent = []
@@ -116,25 +223,22 @@ def build_leaflet(medication: Medication) -> Leaflet:
         cited = list(section.sources.all())
         warnings = by_section.get(section.kind, [])
         if section.kind == "side_effects":
-            for frequency in FREQUENCY_ORDER:
-                group = [w for w in warnings if w.frequency == frequency]
-                if group:
-                    view.side_effect_groups.append(SideEffectGroup(FREQUENCY_LABELS[frequency], group))
+            view.side_effect_groups = side_effect_groups([w for w in warnings if w.frequency])
             warnings = [w for w in warnings if not w.frequency]
             cited += [s for w in urgent for s in w.sources.all()]
-        view.warnings = warnings
+        view.blocks = warning_blocks(warnings)
         for warning in by_section.get(section.kind, []):
             cited += list(warning.sources.all())
         view.source_numbers = numbers.cite(cited)
         sections.append(view)
 
     brands = [n.name for n in medication.names.all() if n.kind == n.Kind.BRAND]
-    return Leaflet(medication, sections, urgent, numbers.order, brands)
+    return Leaflet(medication, sections, urgent, numbers.order, brands, identity_numbers, uses)
 
 
 def render_leaflet_html(medication_pk: int) -> str:
     """The leaflet's HTML, read fresh from the database: empty when the medication has no leaflet sections (its page
-    is then a 404). Twelve queries, whatever the amount of content."""
+    is then a 404). Ten queries, whatever the amount of content."""
     medication = leaflet_queryset(Medication.objects.filter(pk=medication_pk)).first()
     if medication is None or not medication.sections.all():
         return ""

@@ -48,7 +48,7 @@ def test_nothing_matching_gives_no_results_and_no_error(shipped_content):
 
 
 def test_catalogue_medications_without_a_leaflet_are_not_results(shipped_content):
-    assert "oxycodone" not in slugs(search("oxycodone"))
+    assert "morphine" not in slugs(search("morphine"))  # a catalogue entry (oxycodone now has a leaflet)
 
 
 def test_unpublished_medications_are_never_results(db):
@@ -76,7 +76,8 @@ def test_exact_brand_ranks_above_a_medication_that_only_mentions_it(db):
 def test_search_takes_a_fixed_number_of_queries(client, django_assert_num_queries, count):
     for i in range(count):
         make_medication(name=f"Medicine{i}x", slug=f"med-{i}x", sections=2, uses=1, brands=[f"Brand{i}x"])
-    expected = 7 if connection.vendor == "postgresql" else 6
+    # and, first, the content version (read by a process's first public request, then remembered)
+    expected = 1 + (7 if connection.vendor == "postgresql" else 6)
     with django_assert_num_queries(expected):
         response = client.get("/search/?q=Medicine1x")
     assert response.status_code == 200
