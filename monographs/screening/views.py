@@ -79,17 +79,30 @@ def medicine_groups(result: dict) -> list[dict]:
     return sorted(groups.values(), key=lambda g: (rank.get(g["flags"][0]["severity"], 99), not g["considered"]))
 
 
+def _screened(request, form: ScreeningForm):
+    """The redirect to the new record when the bound form is valid and its medication still published; else None
+    (the form then carries its errors)."""
+    if not form.is_valid():
+        return None
+    try:
+        return redirect(screening_create(clinician=request.user, **form.screening_answers()))
+    except MedicationNotScreenable:
+        form.medication_no_longer_published()
+        return None
+
+
+def _form_page(request, form: ScreeningForm, *, recent=(), status: int = 200):
+    # session_seconds: the page warns before an idle sign-out loses the answers (static/js/session-timeout.js).
+    context = {"form": form, "recent": recent, "session_seconds": settings.SESSION_COOKIE_AGE}
+    return render(request, "screening/form.html", context, status=status)
+
+
 @clinician_page("monographs.add_screeningrecord")
 def screening_form(request):
     if request.method == "POST":
         form = ScreeningForm(request.POST)
-        if form.is_valid():
-            try:
-                record = screening_create(clinician=request.user, **form.screening_answers())
-            except MedicationNotScreenable:
-                form.medication_no_longer_published()
-            else:
-                return redirect(record)
+        if (response := _screened(request, form)) is not None:
+            return response
     else:
         form = ScreeningForm(initial_medication=request.GET.get("medication"))
     recent = (
@@ -97,9 +110,7 @@ def screening_form(request):
         .select_related("medication")
         .only("id", "created_at", "medication__name")[:RECENT_RECORDS]
     )
-    # session_seconds: the page warns before an idle sign-out loses the answers (static/js/session-timeout.js).
-    context = {"form": form, "recent": recent, "session_seconds": settings.SESSION_COOKIE_AGE}
-    return render(request, "screening/form.html", context)
+    return _form_page(request, form, recent=recent)
 
 
 @clinician_page("monographs.view_screeningrecord")
@@ -133,13 +144,7 @@ def screening_rescreen(request, pk):
     }
     data, _ = form_data(answers)
     form = ScreeningForm(data)
-    if form.is_valid():
-        try:
-            return redirect(screening_create(clinician=request.user, **form.screening_answers()))
-        except MedicationNotScreenable:
-            form.medication_no_longer_published()
-    context = {"form": form, "recent": [], "session_seconds": settings.SESSION_COOKIE_AGE}
-    return render(request, "screening/form.html", context, status=400)
+    return _screened(request, form) or _form_page(request, form, status=400)
 
 
 @clinician_page("monographs.view_screeningrecord")

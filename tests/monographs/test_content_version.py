@@ -12,18 +12,11 @@ from django.db import OperationalError, transaction
 from monographs.cache import ContentVersion, forget_local_state
 from monographs.models import ContentState, LeafletRender, Medication
 from monographs.services.content import content_save
+from tests.clock import FakeClock
 
 pytestmark = pytest.mark.django_db
 
 URL = "/medicines/baclofen/"
-
-
-class FakeClock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self):
-        return self.now
 
 
 def storage_section(body: str):

@@ -14,16 +14,9 @@ from django.core.cache import cache
 from monographs.cache import ContentVersion, LocalPageCache, content_version, local_pages
 from monographs.models import ContentState, Medication
 from monographs.services.content import content_save
+from tests.clock import FakeClock
 
 URL = "/medicines/baclofen/"
-
-
-class FakeClock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self):
-        return self.now
 
 
 def test_the_version_is_remembered_for_the_ttl_then_read_again(settings, db):
