@@ -4,8 +4,12 @@ Loading is all or nothing. Every file is parsed and checked before anything is w
 shapes; references: keys across files; rows: the models' field validators); the rows are then written in one
 transaction through the models' full_clean (writer), and any error rolls the whole load back. Each error names the
 file, the line and what is wrong. Loading twice changes nothing: a row is saved only when a value differs.
+
+A draft of one leaflet is a document in the same shape (documents): read from the live rows, checked by the same
+rules against the database, and written back through the same writer.
 """
 
+from .documents import check_document, document_toml, monograph_document, normalise_document, write_document
 from .errors import ContentError, ContentInvalid
 from .exporter import export_tree
 from .reader import read_tree
@@ -22,8 +26,13 @@ __all__ = [
     "ContentInvalid",
     "ContentTree",
     "LoadReport",
+    "check_document",
+    "document_toml",
     "export_tree",
     "load_tree",
+    "monograph_document",
+    "normalise_document",
     "read_tree",
+    "write_document",
     "write_tree",
 ]

@@ -62,10 +62,11 @@ def shape(raw: Any, spec: dict[str, Spec], record: Record, errors: list[ContentE
         if key not in spec:
             errors.append(record.error(key, f"unknown key; expected one of: {', '.join(spec)}"))
     for key, key_spec in spec.items():
-        if key not in raw:
+        # TOML has no null: None is how a draft (JSON, content_io.documents) gives a key that has no value.
+        if key not in raw or (raw[key] is None and key_spec.default is None):
             if key_spec.required:
                 errors.append(record.error(None, f"missing required key {key!r}"))
-            clean[key] = list(key_spec.default) if isinstance(key_spec.default, tuple) else key_spec.default
+            clean[key] = key_spec.missing()
             continue
         problem = check_value(key_spec, raw[key])
         if problem:
@@ -163,19 +164,31 @@ def read_tree(root: Path = DEFAULT_CONTENT_DIR) -> ContentTree:
 
 
 def _read_monograph(path: Path, data: dict, locator: Locator, rel: str, tree: ContentTree, errors: list) -> None:
-    for table in data:
-        if table != "medication" and table not in MONOGRAPH_TABLES:
-            allowed = ", ".join(["medication", *MONOGRAPH_TABLES])
-            errors.append(ContentError(rel, None, f"[{table}]", f"unknown table; expected: {allowed}"))
-    raw_medication = data.get("medication")
-    if not isinstance(raw_medication, dict):
-        errors.append(ContentError(rel, None, "", "a monograph file needs one [medication] table"))
+    monograph = read_monograph(data, locator, rel, errors, medication_spec=LEAFLET_MEDICATION, tables=MONOGRAPH_TABLES)
+    if monograph is None:
         return
-    medication = Record("medication", raw_medication, rel, locator.table_line("medication", None), locator)
-    medication.values = shape(raw_medication, LEAFLET_MEDICATION, medication, errors)
+    medication = monograph.medication
     if medication.values.get("slug") and path.stem != medication.values["slug"]:
         errors.append(medication.error("slug", f"must match the file name ({path.stem!r})"))
     tree.sources += _records(data, "source", SOURCE, rel, locator, errors)
+    tree.monographs.append(monograph)
+
+
+def read_monograph(
+    data: dict, locator: Locator, rel: str, errors: list[ContentError], *, medication_spec: dict, tables: dict
+) -> Monograph | None:
+    """One medication's leaflet tables (a monograph file's, or a draft's: content_io.documents), each shaped by its
+    spec. `tables` are the ones allowed besides [medication]. None when there is no [medication] table."""
+    for table in data:
+        if table != "medication" and table not in tables:
+            allowed = ", ".join(["medication", *tables])
+            errors.append(ContentError(rel, None, f"[{table}]", f"unknown table; expected: {allowed}"))
+    raw_medication = data.get("medication")
+    if not isinstance(raw_medication, dict):
+        errors.append(ContentError(rel, None, "", "a monograph needs one [medication] table"))
+        return None
+    medication = Record("medication", raw_medication, rel, locator.table_line("medication", None), locator)
+    medication.values = shape(raw_medication, medication_spec, medication, errors)
     monograph = Monograph(
         medication=medication,
         products=_records(data, "product", PRODUCT, rel, locator, errors),
@@ -187,7 +200,7 @@ def _read_monograph(path: Path, data: dict, locator: Locator, rel: str, tree: Co
         trigger = warning.values.get("trigger")
         if isinstance(trigger, dict):
             warning.values["trigger"] = shape(trigger, TRIGGER, warning, errors)
-    tree.monographs.append(monograph)
+    return monograph
 
 
 def _all_records(tree: ContentTree):

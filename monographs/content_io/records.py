@@ -28,8 +28,12 @@ class Locator:
         if table_line is None:
             return None
         pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        # A table inside the table is written after its keys as [table.key] (as tomli_w writes a warning's trigger).
+        subtable = re.compile(rf"^\s*\[\s*[A-Za-z0-9_\-]+\s*\.\s*{re.escape(key)}\s*\]")
         for number in range(table_line, len(self.lines)):
             line = self.lines[number]
+            if subtable.match(line):
+                return number + 1
             if _TABLE_HEADER.match(line):
                 break
             if pattern.match(line):
@@ -46,6 +50,7 @@ class Record:
     file: str
     line: int | None
     locator: Locator = field(repr=False)
+    problems: int = field(default=0, repr=False)  # how many errors were made about this table so far
 
     @property
     def label(self) -> str:
@@ -53,7 +58,9 @@ class Record:
         return f"[{self.table}] {ident!r}" if ident else f"[{self.table}]"
 
     def error(self, key: str | None, message: str, *, label: str | None = None) -> ContentError:
-        """An error about this table, at the line of `key` when given (shown as `label`, e.g. 'trigger.kind')."""
+        """An error about this table, at the line of `key` when given (shown as `label`, e.g. 'trigger.kind'), counted
+        in `problems`."""
+        self.problems += 1
         line = self.locator.key_line(self.line, key) if key else self.line
         shown = label or key
         where = f"{self.label}, {shown!r}" if shown else self.label

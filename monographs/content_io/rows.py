@@ -161,3 +161,15 @@ def _field_problems(record: Record, model, values, key_of: dict | None = None) -
         except ValidationError as exc:
             problems.setdefault(name, []).append(exc)
     return validation_errors(record, model, ValidationError(problems), key_of) if problems else []
+
+
+def rule_errors(record: Record, related: dict[str, Any] | None = None) -> list[ContentError]:
+    """What the model's clean() finds in the record's own values (its rules across fields, e.g. a trigger other than
+    'none' needs patient text), on an unsaved row: no database. `related`: foreign keys by attname, for the rules
+    that only ask whether one is given."""
+    model = TABLE_MODELS[record.table]
+    try:
+        model(**plain_values(record), **(related or {})).clean()
+    except ValidationError as exc:
+        return validation_errors(record, model, exc)
+    return []

@@ -23,6 +23,10 @@ class Spec:
     required: bool = False
     default: Any = None
 
+    def missing(self) -> Any:
+        """What the key means when a table leaves it out (a fresh list for a list)."""
+        return list(self.default) if isinstance(self.default, tuple) else self.default
+
 
 STR, STR_OPT = Spec("str", True), Spec("str", False, "")
 LIST_OPT = Spec("strlist", False, ())
@@ -103,6 +107,11 @@ REFERENCE_TABLES = {
     "medication": CATALOGUE_MEDICATION,
 }
 MONOGRAPH_TABLES = {"source": SOURCE, "product": PRODUCT, "use": USE, "section": SECTION, "warning": WARNING}
+# A draft of a leaflet (content_io.documents) is one monograph file's tables without its sources (they are shared
+# rows, edited on their own) and without the review keys, which only the workflow sets, when it publishes.
+WORKFLOW_KEYS = ("status", "last_reviewed", "next_review_due", "reviewed_by")
+DOCUMENT_MEDICATION = {key: spec for key, spec in LEAFLET_MEDICATION.items() if key not in WORKFLOW_KEYS}
+DOCUMENT_TABLES = {"product": PRODUCT, "use": USE, "section": SECTION, "warning": WARNING}
 
 
 def _text_problem(value: str) -> str | None:

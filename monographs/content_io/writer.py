@@ -75,6 +75,43 @@ def write_tree(tree: ContentTree) -> LoadReport:
     return writer.report
 
 
+def write_leaflet(monograph: Monograph, *, user, reason: str) -> set[int]:
+    """Write one medication's leaflet (a checked draft's records: content_io.documents) over its live rows, in one
+    transaction: the medication's own fields, names, classes, sources and ingredients, then its products, uses,
+    sections and warnings, removing those the leaflet no longer has. Everything it refers to must exist already.
+    Only what differs is saved, each history row with `user` and `reason`. Raises ContentInvalid (having written
+    nothing) when the models' validation refuses any row. Returns the medications whose leaflet changed."""
+    w = _Writer(user=user, reason=reason)
+    record = monograph.medication
+    refers = [record, *monograph.uses, *monograph.sections, *monograph.warnings]
+    triggers = [r.values["trigger"] for r in monograph.warnings]
+    sources = _rows(Source, "key", {key for r in refers for key in r.values["sources"]})
+    classes = _rows(DrugClass, "slug", {*record.values["classes"], *(t["drug_class"] for t in triggers)})
+    conditions = _rows(
+        Condition, "slug", {*(r.values["condition"] for r in monograph.uses), *(t["condition"] for t in triggers)}
+    )
+    medications = _rows(
+        Medication, "slug", {record.values["slug"], *record.values["ingredients"], *(t["medication"] for t in triggers)}
+    )
+    cite = lambda r: {"sources": [sources[s] for s in r.values["sources"]]}  # noqa: E731
+    with transaction.atomic():
+        _prune_stale_names([record], w)
+        m2m = cite(record) | {"classes": [classes[c] for c in record.values["classes"]]}
+        medication = _write_medication(record, m2m, w)
+        if medication is not None:
+            _write_ingredients([record], medications | {record.values["slug"]: medication}, w)
+            _write_monograph(monograph, medication, cite, conditions, classes, medications, w)
+        if w.errors:
+            raise ContentInvalid(w.errors)
+        if w.affected:
+            leaflets_changed(w.affected)
+    return w.affected
+
+
+def _rows(model, field: str, values: set) -> dict:
+    return {getattr(row, field): row for row in model.objects.filter(**{f"{field}__in": values - {None}})}
+
+
 def _renders_not_current(tree: ContentTree) -> set[int]:
     """Leaflets whose stored render is missing or behind (a render that never ran), so a load leaves every leaflet
     it loaded rendered even when no row changed."""
@@ -88,7 +125,11 @@ def _renders_not_current(tree: ContentTree) -> set[int]:
 
 
 class _Writer:
-    def __init__(self):
+    """Writes rows through the content services, each history row with `user` and `reason`."""
+
+    def __init__(self, *, user=None, reason: str = LOADER_CHANGE_REASON):
+        self.user = user
+        self.reason = reason
         self.report = LoadReport()
         self.errors: list[ContentError] = []
         self.affected: set[int] = set()  # medications whose leaflet shows a row this load changed
@@ -110,7 +151,7 @@ class _Writer:
                 changed = True
         if changed:
             try:
-                self.affected |= content_write(obj=obj, reason=LOADER_CHANGE_REASON, query_constraints=False)
+                self.affected |= content_write(obj=obj, user=self.user, reason=self.reason, query_constraints=False)
             except ValidationError as exc:
                 self.errors += validation_errors(record, model, exc, key_of)
                 return None
@@ -119,6 +160,11 @@ class _Writer:
             manager = getattr(obj, name)
             target_ids = {t.pk for t in targets}
             if set(manager.values_list("pk", flat=True)) != target_ids:
+                # django-simple-history writes a history row for the change, with who and why read from the row (as
+                # content_write leaves them on a row it saved).
+                obj._change_reason = self.reason
+                if self.user is not None:
+                    obj._history_user = self.user
                 manager.set(target_ids)
                 if not changed:  # only its sources (or classes) changed: the row itself was not written
                     self.report.updated[model._meta.verbose_name_plural] += 1
@@ -129,7 +175,7 @@ class _Writer:
     def prune(self, queryset) -> None:
         """Delete these rows (they are no longer in the files). Raises ProtectedError if one is still referred to."""
         for obj in queryset:
-            self.affected |= content_remove(obj=obj, reason=LOADER_CHANGE_REASON)
+            self.affected |= content_remove(obj=obj, user=self.user, reason=self.reason)
             self.report.deleted[queryset.model._meta.verbose_name_plural] += 1
 
 
@@ -148,41 +194,12 @@ def _write(tree: ContentTree, w: _Writer) -> None:
     if w.errors:
         return
 
-    # Names may move between medications: remove the stale ones first so uniqueness holds throughout.
-    wanted_names = {
-        (r.values["slug"], normalise_name(n))
-        for r in tree.medications
-        for n in r.values["brands"] + r.values["synonyms"]
-    }
-    stale = [
-        pk
-        for pk, slug, norm in MedicationName.objects.filter(
-            medication__slug__in=[r.values["slug"] for r in tree.medications]
-        ).values_list("pk", "medication__slug", "normalised")
-        if (slug, norm) not in wanted_names
-    ]
-    w.prune(MedicationName.objects.filter(pk__in=stale))
-
+    _prune_stale_names(tree.medications, w)
     medications = {}
     for r in tree.medications:
-        v = r.values
-        m2m = cite(r) | {"classes": [classes[c] for c in v["classes"]]}
-        medication = w.upsert(r, Medication, {"slug": v["slug"]}, plain_values(r), m2m)
-        medications[v["slug"]] = medication
-        if medication is None:
-            continue
-        named = [(n, "brands", MedicationName.Kind.BRAND) for n in v["brands"]] + [
-            (n, "synonyms", MedicationName.Kind.SYNONYM) for n in v["synonyms"]
-        ]
-        for position, (name, key, kind) in enumerate(named):
-            w.upsert(
-                r,
-                MedicationName,
-                {"normalised": normalise_name(name)},
-                {"medication": medication, "name": name, "kind": kind, "position": position},
-                key_of={"name": key, "normalised": key},
-            )
-    _write_ingredients(tree, medications, w)
+        m2m = cite(r) | {"classes": [classes[c] for c in r.values["classes"]]}
+        medications[r.values["slug"]] = _write_medication(r, m2m, w)
+    _write_ingredients(tree.medications, medications, w)
     if w.errors:
         return
 
@@ -210,9 +227,41 @@ def _write(tree: ContentTree, w: _Writer) -> None:
             )
 
 
-def _write_ingredients(tree: ContentTree, medications: dict, w: _Writer) -> None:
+def _prune_stale_names(records: list[Record], w: _Writer) -> None:
+    """Names may move between medications: remove the stale ones first so uniqueness holds throughout."""
+    wanted = {(r.values["slug"], normalise_name(n)) for r in records for n in r.values["brands"] + r.values["synonyms"]}
+    stale = [
+        pk
+        for pk, slug, norm in MedicationName.objects.filter(
+            medication__slug__in=[r.values["slug"] for r in records]
+        ).values_list("pk", "medication__slug", "normalised")
+        if (slug, norm) not in wanted
+    ]
+    w.prune(MedicationName.objects.filter(pk__in=stale))
+
+
+def _write_medication(r: Record, m2m: dict, w: _Writer) -> Medication | None:
+    """The [medication] table's row and its names (None when the row is invalid)."""
+    medication = w.upsert(r, Medication, {"slug": r.values["slug"]}, plain_values(r), m2m)
+    if medication is None:
+        return None
+    named = [(n, "brands", MedicationName.Kind.BRAND) for n in r.values["brands"]] + [
+        (n, "synonyms", MedicationName.Kind.SYNONYM) for n in r.values["synonyms"]
+    ]
+    for position, (name, key, kind) in enumerate(named):
+        w.upsert(
+            r,
+            MedicationName,
+            {"normalised": normalise_name(name)},
+            {"medication": medication, "name": name, "kind": kind, "position": position},
+            key_of={"name": key, "normalised": key},
+        )
+    return medication
+
+
+def _write_ingredients(records: list[Record], medications: dict, w: _Writer) -> None:
     """Combination products name medications defined anywhere in the files: set once every medication exists."""
-    for r in tree.medications:
+    for r in records:
         medication = medications.get(r.values["slug"])
         if medication is not None:
             ingredients = [medications[slug] for slug in r.values["ingredients"]]

@@ -303,6 +303,15 @@ def snapshot() -> dict:
     }
 
 
+def shipped_medication(slug: str = "baclofen") -> Medication:
+    return Medication.objects.get(slug=slug)
+
+
+def draft_warning(document: dict, key: str) -> dict:
+    """The warning with this key in a draft (content_io.documents)."""
+    return next(w for w in document["warning"] if w["key"] == key)
+
+
 def delete_all_content() -> None:
     for model in CONTENT_MODELS:
         model.objects.all().delete()
