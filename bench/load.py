@@ -1,12 +1,12 @@
 """`make load`: 64 concurrent connections for 60 s on the leaflet and search pages, while a pharmacist saves an edit
-every second. Passes when there are no socket errors, no 5xx, every edit is saved and in the history, and every
+every second. Passes when there are no socket errors, no 5xx, every edit is approved and in the history, and every
 correction is served on the public page.
 
 Loopback only, bounded in time. Runs gunicorn (2 workers, production settings with Redis) on PostgreSQL when
 reachable, else SQLite. The pharmacist is an HTTP client like a browser: signs in on the login page, then every
-second opens a baclofen warning's admin page, corrects its patient text, types a reason and saves (every tenth edit
-goes through the whole medication's page instead, about 1,100 fields); after each save it watches the public leaflet
-until the correction is served, and reports how long that took.
+second opens a baclofen warning's page in the leaflet editor, corrects its patient text, types a reason, saves it in
+the draft and submits it; a second pharmacist approves it; then the public leaflet is watched until the correction
+is served, and the time that took is reported.
 """
 
 import http.client
@@ -36,17 +36,16 @@ MAKE_PHARMACIST = f"""
 import json
 from django.contrib.auth.models import Group, User
 from monographs.models import Medication, ClinicalWarning
-user, _ = User.objects.get_or_create(username="load-pharmacist")
-user.is_staff = True
-user.set_password({PHARMACIST_PASSWORD!r})
-user.save()
-user.groups.add(Group.objects.get(name="pharmacist"))
+for username in ("load-pharmacist", "load-reviewer"):
+    user, _ = User.objects.get_or_create(username=username)
+    user.is_staff = True
+    user.set_password({PHARMACIST_PASSWORD!r})
+    user.save()
+    user.groups.add(Group.objects.get(name="pharmacist"))
 medication = Medication.objects.get(slug="baclofen")
 warning = ClinicalWarning.objects.get(medication=medication, key={WARNING_KEY!r})
 print(json.dumps({{"medication": medication.pk, "warning": warning.pk}}))
 """
-# Every this many edits, the pharmacist edits through the whole medication's page instead (about 1,100 fields).
-WHOLE_PAGE_EVERY = 10
 
 
 class Browser:
@@ -88,45 +87,44 @@ class Browser:
             raise SystemExit(f"the load-test pharmacist could not sign in (HTTP {status})")
 
 
-def save_admin_form(browser: Browser, path: str, form_id: str, edit) -> str | None:
-    """Open an admin change page, change what edit() changes, save: as a pharmacist does. None when saved."""
+def post_form(browser: Browser, path: str, form_id: str, edit, action: str | None = None) -> str | None:
+    """Open a page, fill the form `form_id` as edit() says and post it (to `action`, or back to the page), as a
+    pharmacist does. None when the server accepted it (a redirect)."""
     status, _, page = browser.request("GET", path)
     if status != 200:
         return f"{path}: HTTP {status}"
-    fields = edit(form_fields(page, form_id))
-    status, _, page = browser.request("POST", path, fields + [("_save", "Save")])
+    try:
+        fields = edit(form_fields(page, form_id))
+    except ValueError as missing:
+        return f"{path}: no form {form_id!r} ({missing})"
+    status, _, page = browser.request("POST", action or path, fields)
     if status != 302:
-        errors = re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', page, re.S)
+        errors = re.findall(r'<div class="errornote[^"]*"[^>]*>(.*?)</div>', page, re.S)
         first = " ".join(re.sub("<[^>]+>", " ", errors[0]).split()) if errors else ""
-        return f"{path}: save answered HTTP {status} {first}"
+        return f"{action or path}: answered HTTP {status} {first}"
     return None
 
 
-def edit_warning(browser: Browser, pks: dict, n: int) -> str | None:
-    """The warning's own admin page: a correction to its patient text, with a reason."""
-
-    def edit(fields):
-        changed = {"patient_text": f"Baclofen can make you sleepy or dizzy. {marker(n)}", "change_reason": reason(n)}
-        return [(name, changed.get(name, value)) for name, value in fields]
-
-    return save_admin_form(browser, f"/admin/monographs/clinicalwarning/{pks['warning']}/change/", "warning_form", edit)
+def set_fields(**changed):
+    return lambda fields: [(name, changed.get(name, value)) for name, value in fields]
 
 
-def edit_whole_medication(browser: Browser, pks: dict, n: int) -> str | None:
-    """The medication's page with every inline: the same warning's text, corrected among forty-odd others."""
+def edit_and_submit(author: Browser, pks: dict, n: int) -> str | None:
+    """The author corrects the warning's patient text on its own page (it goes to the draft), then submits it."""
+    leaflet = f"/admin/monographs/medication/{pks['medication']}/leaflet"
+    edit = set_fields(patient_text=f"Baclofen can make you sleepy or dizzy. {marker(n)}", reason=reason(n))
+    problem = post_form(author, f"{leaflet}/warning/{WARNING_KEY}/", "part-form", edit)
+    if problem:
+        return problem
+    submit = f"/admin/monographs/medication/{pks['medication']}/leaflet-step/submit/"
+    return post_form(author, f"{leaflet}/", "submit-form", set_fields(reason=reason(n)), submit)
 
-    def edit(fields):
-        prefix = next(
-            name.removesuffix("-key") for name, value in fields if name.endswith("-key") and value == WARNING_KEY
-        )
-        changed = {
-            f"{prefix}-patient_text": f"Baclofen can make you sleepy or dizzy. {marker(n)}",
-            "change_reason": reason(n),
-        }
-        return [(name, changed.get(name, value)) for name, value in fields]
 
-    path = f"/admin/monographs/medication/{pks['medication']}/change/"
-    return save_admin_form(browser, path, "medication_form", edit)
+def approve(reviewer: Browser, pks: dict) -> str | None:
+    """A second pharmacist approves the submitted draft."""
+    leaflet = f"/admin/monographs/medication/{pks['medication']}/leaflet/"
+    action = f"/admin/monographs/medication/{pks['medication']}/leaflet-step/approve/"
+    return post_form(reviewer, leaflet, "approve-form", set_fields(comment="Checked against the label"), action)
 
 
 def marker(n: int) -> str:
@@ -138,31 +136,33 @@ def reason(n: int) -> str:
 
 
 def pharmacist(port: int, pks: dict, seconds: int, report: dict) -> None:
-    """An edit every second for `seconds`, each followed by watching the public page until it serves the correction.
-    Every WHOLE_PAGE_EVERY-th edit goes through the whole medication's page, which takes longer than a second."""
-    browser = Browser(port)
-    browser.sign_in("load-pharmacist", PHARMACIST_PASSWORD)
-    public = Browser(port)
+    """A correction every second for `seconds`: edited and submitted by one pharmacist, approved by a second, then
+    the public page watched until it serves the correction."""
+    author, reviewer, public = Browser(port), Browser(port), Browser(port)
+    author.sign_in("load-pharmacist", PHARMACIST_PASSWORD)
+    reviewer.sign_in("load-reviewer", PHARMACIST_PASSWORD)
     started = time.monotonic()
     n = 0
     while time.monotonic() - started < seconds:
         n += 1
         tick = time.monotonic()
-        whole = n % WHOLE_PAGE_EVERY == 0
-        problem = (edit_whole_medication if whole else edit_warning)(browser, pks, n)
-        saved_at = time.monotonic()
-        report["medication_page_seconds" if whole else "warning_page_seconds"].append(saved_at - tick)
+        problem = edit_and_submit(author, pks, n)
+        edited_at = time.monotonic()
+        report["edit_seconds"].append(edited_at - tick)
+        problem = problem or approve(reviewer, pks)
+        approved_at = time.monotonic()
+        report["approve_seconds"].append(approved_at - edited_at)
         if problem:
             report["failures"].append(f"edit {n}: {problem}")
         else:
             report["saved"] += 1
             while marker(n) not in public.request("GET", "/medicines/baclofen/")[2]:
-                if time.monotonic() - saved_at > 10:
-                    report["failures"].append(f"edit {n}: not served 10 s after it was saved")
+                if time.monotonic() - approved_at > 10:
+                    report["failures"].append(f"edit {n}: not served 10 s after it was approved")
                     break
                 time.sleep(0.02)
             else:
-                report["served_after"].append(time.monotonic() - saved_at)
+                report["served_after"].append(time.monotonic() - approved_at)
         time.sleep(max(0.0, 1.0 - (time.monotonic() - tick)))
     report["attempted"] = n
 
@@ -209,8 +209,8 @@ def main() -> int:
         "saved": 0,
         "attempted": 0,
         "failures": [],
-        "warning_page_seconds": [],
-        "medication_page_seconds": [],
+        "edit_seconds": [],
+        "approve_seconds": [],
         "served_after": [],
     }
     try:
@@ -232,7 +232,7 @@ def main() -> int:
             "-c",
             "import json; from monographs.models import ClinicalWarning as W; "
             f"w = W.objects.get(medication__slug='baclofen', key={WARNING_KEY!r}); "
-            "print(json.dumps({'history': w.history.filter(history_change_reason__startswith='Load-test').count(), "
+            "print(json.dumps({'history': w.history.filter(history_change_reason__contains='Load-test edit').count(), "
             "'body': w.patient_text}))",
         )
         state = json.loads(check.strip().splitlines()[-1])
@@ -252,21 +252,21 @@ def main() -> int:
         failed |= bool(errors)
     saved, attempted = report["saved"], report["attempted"]
     print(
-        f"pharmacist (admin pages, signed in over HTTP): {saved} of {attempted} edits saved in {edit_seconds} s; "
-        f"in history: {state['history']}"
+        f"pharmacists (admin pages, signed in over HTTP): {saved} of {attempted} corrections edited, submitted and "
+        f"approved by a second pharmacist in {edit_seconds} s; in history: {state['history']}"
     )
-    pages = (("warning_page_seconds", "warning's page"), ("medication_page_seconds", "whole medication page"))
+    pages = (("edit_seconds", "warning's page, save + submit"), ("approve_seconds", "overview, approve"))
     for key, label in pages:
         if report[key]:
             timings = report[key]
             print(
-                f"  open + save the {label}: {len(timings)} edits, median {statistics.median(timings):.2f} s, "
+                f"  {label}: {len(timings)} times, median {statistics.median(timings):.2f} s, "
                 f"slowest {max(timings):.2f} s"
             )
     if report["served_after"]:
         delays = report["served_after"]
         print(
-            f"  correction served to the public after the save: median {statistics.median(delays):.2f} s, "
+            f"  correction served to the public after the approval: median {statistics.median(delays):.2f} s, "
             f"slowest {max(delays):.2f} s (each process re-reads the content version within "
             f"{os.environ.get('CONTENT_VERSION_LOCAL_TTL', '1')} s)"
         )

@@ -1,5 +1,5 @@
-"""Build the POST data an editor's browser would send for an admin change form, from the rendered page; sign in as
-a role."""
+"""Build the POST data an editor's browser would send for an admin change form or a leaflet editor's part page, from
+the rendered page; sign in as a role; take a leaflet draft through its review steps."""
 
 from django import forms
 from django.urls import reverse
@@ -50,3 +50,47 @@ def open_change_form(client, obj):
     response = client.get(url)
     assert response.status_code == 200
     return url, change_form_data(response)
+
+
+# --- The leaflet editor: a part saved in the draft, and the review steps, as the pharmacist's browser does them ----
+
+
+def part_url(medication, table: str, key: str) -> str:
+    return reverse("admin:monographs_medication_leaflet_part", args=[medication.pk, table, key])
+
+
+def part_page_data(response) -> dict:
+    """What the browser would post back unchanged from a part page of the leaflet editor (no reason typed yet)."""
+    data: dict = {}
+    _form_fields(response.context["form"], data)
+    data["draft_version"] = str(response.context["draft_version"])
+    return data
+
+
+def save_in_draft(client, medication, table: str, key: str, *, reason: str, **changes) -> None:
+    """Open one part of the leaflet in the editor, change it, and save it in the draft (asserting it was saved)."""
+    url = part_url(medication, table, key)
+    page = client.get(url)
+    assert page.status_code == 200
+    response = client.post(url, part_page_data(page) | changes | {"reason": reason})
+    assert response.status_code == 302, response.context["form"].errors
+
+
+def review_step(client, medication, step: str, **data):
+    """Post a review step (submit, approve, send-back, discard, retire); the editor answers with its overview."""
+    response = client.post(reverse("admin:monographs_medication_leaflet_step", args=[medication.pk, step]), data)
+    assert response.status_code == 302
+    return response
+
+
+def pharmacist_client(first_name: str, last_name: str = ""):
+    """A new test client signed in as a new pharmacist with this name (as review stamps and the history show it), and
+    that user: for the two pharmacists of a review."""
+    from django.test import Client
+
+    user = make_user("pharmacist")
+    user.first_name, user.last_name = first_name, last_name
+    user.save()
+    client = Client()
+    client.force_login(user)
+    return client, user

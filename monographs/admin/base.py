@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
@@ -36,6 +36,19 @@ class SelectedRowsChecked(admin.ModelAdmin):
             self.message_user(request, "Select rows from the list, then choose the action.", messages.WARNING)
             return HttpResponseRedirect(request.get_full_path())
         return super().response_action(request, queryset, *args, **kwargs)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows shown, never added, changed or deleted here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ContentAdmin(SelectedRowsChecked, SimpleHistoryAdmin):
@@ -91,6 +104,9 @@ class ContentAdmin(SelectedRowsChecked, SimpleHistoryAdmin):
         return self.guard_save(request, lambda: view(request, object_id, form_url, extra_context))
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history saves a posted revert for anyone who may view the row: only an editor of it may revert.
+        if request.method == "POST" and not self.has_change_permission(request, self.get_object(request, object_id)):
+            raise PermissionDenied
         view = super().history_form_view  # "revert": simple-history saves through save_model, without a transaction
 
         def revert():

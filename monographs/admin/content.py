@@ -1,19 +1,23 @@
 """The content outside a medication's own page: warnings on their own, conditions, drug classes and sources."""
 
 from django.contrib import admin
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from monographs.models import ClinicalWarning, Condition, DrugClass, Source
 
-from .base import ContentAdmin
+from .base import ContentAdmin, ReadOnlyAdmin
 from .widgets import readability_badge
 
 EDITOR_MEDIA = {"js": ["js/admin-markdown-preview.js", "js/admin-a11y.js"], "css": {"all": ["css/admin.css"]}}
 
 
 @admin.register(ClinicalWarning)
-class WarningAdmin(ContentAdmin):
-    list_display = ["title", "medication", "type", "severity", "applies", "readability"]
+class WarningAdmin(ReadOnlyAdmin, ContentAdmin):
+    """Every warning across the leaflets, to find one: read only. A warning is part of its leaflet and is changed in
+    the leaflet editor, as a draft a second pharmacist approves."""
+
+    list_display = ["title", "medication", "type", "severity", "applies", "readability", "edit_link"]
     list_filter = ["type", "severity", "trigger_kind", "section", "medication"]
     list_select_related = ["medication", "trigger_condition", "trigger_class", "trigger_medication"]
     search_fields = ["title", "key", "medication__name", "patient_text", "clinician_text"]
@@ -27,6 +31,11 @@ class WarningAdmin(ContentAdmin):
     @admin.display(description="Applies")
     def applies(self, obj):
         return obj.trigger_description if obj.pk else "–"
+
+    @admin.display(description="Edit")
+    def edit_link(self, obj):
+        url = reverse("admin:monographs_medication_leaflet_part", args=[obj.medication_id, "warning", obj.key])
+        return format_html('<a href="{}">Edit in the leaflet editor</a>', url)
 
     @admin.display(description="Readability", ordering="reading_grade")
     def readability(self, obj):

@@ -184,6 +184,9 @@ class ReasonForm(VersionedForm):
         return cleaned
 
 
+PLAIN_LABELS = {"atc_code": "ATC code", "rxnorm_code": "RxNorm code"}
+
+
 class MedicationForm(ReasonForm):
     mark_reviewed = forms.BooleanField(
         required=False,
@@ -196,6 +199,9 @@ class MedicationForm(ReasonForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, label in PLAIN_LABELS.items():
+            if name in self.fields:
+                self.fields[name].label = label
         if self.instance.pk is not None and self.current_version not in (None, self.instance.version):
             # A history "revert": restoring old text is not a review, so the current review stamps stay.
             current = type(self.instance).objects.filter(pk=self.instance.pk).values(*REVIEW_FIELDS).first() or {}

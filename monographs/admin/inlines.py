@@ -27,6 +27,14 @@ class VersionedInlineFormSet(forms.BaseInlineFormSet):
     def current_versions(self) -> dict:
         return {row.pk: row.version for row in self.get_queryset()}
 
+    def clean(self):
+        """A change to a row on the page needs the page's reason, as a change to the page's own fields does."""
+        super().clean()
+        if any(form.has_changed() for form in self.forms) and not str(self.data.get("change_reason", "")).strip():
+            raise forms.ValidationError(
+                "Say why you are making this change (the reason field): it is kept in the history."
+            )
+
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
         kwargs["current_versions"] = self.current_versions

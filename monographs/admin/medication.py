@@ -1,23 +1,24 @@
-"""A whole medication on one page: its own fields, its parts inline, its review and publication."""
+"""The medications list, and the form of a catalogue entry; a leaflet is edited in the leaflet editor."""
 
 import datetime
 
 from django.contrib import admin
-from django.db.models import Max
-from django.urls import path
+from django.db.models import Exists, Max, OuterRef, Subquery
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from monographs.models import Medication
-from monographs.readability import TARGET_GRADE, measure
-from monographs.services.publishing import REVIEW_FIELDS, medication_save
+from monographs.models import OPEN_STATES, LeafletRevision, LeafletSection, Medication
+from monographs.readability import TARGET_GRADE
 
-from .base import ContentAdmin, change_reason
+from .base import ContentAdmin
 from .content import EDITOR_MEDIA
 from .forms import MedicationForm
-from .inlines import LeafletSectionInline, MedicationNameInline, ProductInline, UseInline, WarningInline
+from .inlines import MedicationNameInline
+from .leaflet_editor import LeafletEditor
 from .preview import markdown_preview
-from .widgets import readability_badge
+from .widgets import FilteredCheckboxes
 
 
 class ReviewDueFilter(admin.SimpleListFilter):
@@ -56,62 +57,111 @@ class LeafletFilter(admin.SimpleListFilter):
 
 @admin.register(Medication)
 class MedicationAdmin(ContentAdmin):
+    """The list of medications, and the form of a catalogue entry (a name the screening knows, without a leaflet).
+    A medication with a leaflet, or a draft of one, is edited in the leaflet editor (leaflet_editor.py): its change
+    page leads there, so no change reaches the public without a second pharmacist's approval."""
+
     form = MedicationForm
-    list_display = ["name", "status", "leaflet_readability_column", "last_reviewed", "next_review_due", "page_link"]
-    list_filter = ["status", LeafletFilter, ReviewDueFilter, "classes"]
+    list_display = [
+        "name",
+        "kind",
+        "public_status",
+        "draft_state",
+        "leaflet_readability_column",
+        "next_review_due",
+        "page_link",
+    ]
+    list_filter = [LeafletFilter, "status", ReviewDueFilter, "classes"]
     search_fields = ["name", "slug", "atc_code", "names__name"]
-    autocomplete_fields = ["ingredients"]
-    prepopulated_fields = {"slug": ["name"]}
-    # The review stamps change only when a pharmacist with the publish permission publishes or marks the content
-    # reviewed (services.publishing): never typed, so nobody can forge a review the public page then shows.
-    readonly_fields = ["page_link", "leaflet_readability", "published_at", "published_by", *REVIEW_FIELDS]
-    inlines = [MedicationNameInline, ProductInline, UseInline, LeafletSectionInline, WarningInline]
+    inlines = [MedicationNameInline]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "summary", "page_link", "leaflet_readability"]}),
+        (None, {"fields": ["name", "slug", "summary", "leaflet_link"]}),
         ("Codes and classes", {"fields": ["atc_code", "rxnorm_code", "classes", "ingredients", "sources"]}),
-        (
-            "Review and publication",
-            {
-                "fields": [
-                    "status",
-                    "mark_reviewed",
-                    "last_reviewed",
-                    "next_review_due",
-                    "reviewed_by",
-                    "published_at",
-                    "published_by",
-                ]
-            },
-        ),
         ("Your change", {"fields": ["change_reason", "loaded_version"]}),
     ]
-
-    class Media:
-        js = EDITOR_MEDIA["js"]
-        css = EDITOR_MEDIA["css"]
+    readonly_fields = ["leaflet_link"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(worst_grade=Max("sections__reading_grade"))
-
-    def save_model(self, request, obj, form, change):
-        mark_reviewed = bool(form.cleaned_data.get("mark_reviewed"))
-        if change and not form.has_changed() and not mark_reviewed:
-            return  # only inline rows changed (or nothing): leave this row, and anyone else's edit to it, alone
-        medication_save(
-            medication=obj,
-            user=request.user,
-            reason=change_reason(form, change),
-            status_before=form.status_before,
-            mark_reviewed=mark_reviewed,
-            m2m=form.many_to_many_values(),
+        open_draft = LeafletRevision.objects.filter(medication=OuterRef("pk"), state__in=OPEN_STATES)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                worst_grade=Max("sections__reading_grade"),
+                has_leaflet=Exists(LeafletSection.objects.filter(medication=OuterRef("pk"))),
+                open_state=Subquery(open_draft.values("state")[:1]),
+                open_number=Subquery(open_draft.values("number")[:1]),
+            )
         )
+
+    class Media:
+        js = [*EDITOR_MEDIA["js"], "js/admin-leaflet-editor.js"]
+        css = {"all": [*EDITOR_MEDIA["css"]["all"], "css/admin-leaflet.css"]}
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs["widget"] = FilteredCheckboxes(attrs={"class": "source-choices"})
+        if db_field.name == "ingredients":  # a combination lists single medicines, never another combination
+            kwargs["queryset"] = Medication.objects.filter(ingredients__isnull=True).order_by("name")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj is not None else {"slug": ["name"]}
+
+    def get_readonly_fields(self, request, obj=None):
+        # A catalogue entry's slug is in the content files and the screening records: fixed once it exists.
+        return ["leaflet_link", "slug"] if obj is not None else ["leaflet_link"]
+
+    def has_delete_permission(self, request, obj=None):
+        """A leaflet that was ever published is withdrawn (retired, through review), never deleted: its history and
+        the screening records that cite it stay."""
+        if obj is not None and (
+            obj.status in (Medication.Status.PUBLISHED, Medication.Status.RETIRED)
+            and obj.sections.exists()
+            or obj.revisions.filter(state=LeafletRevision.State.PUBLISHED).exists()
+        ):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def is_leaflet(self, obj) -> bool:
+        return obj.sections.exists() or obj.revisions.exists()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None and self.is_leaflet(obj):
+            return HttpResponseRedirect(reverse("admin:monographs_medication_leaflet", args=[obj.pk]))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description="Kind", ordering="has_leaflet")
+    def kind(self, obj):
+        return "Leaflet" if obj.has_leaflet else "Catalogue entry"
+
+    @admin.display(description="On the public site", ordering="status")
+    def public_status(self, obj):
+        if not obj.has_leaflet:
+            return "–"
+        return {"published": "Published", "retired": "Withdrawn"}.get(obj.status, "Not published")
+
+    @admin.display(description="Draft")
+    def draft_state(self, obj):
+        if obj.open_state is None:
+            return "–"
+        return f"Revision {obj.open_number}: {LeafletRevision.State(obj.open_state).label.lower()}"
+
+    @admin.display(description="Leaflet")
+    def leaflet_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "Save the medication first; then write its leaflet."
+        url = reverse("admin:monographs_medication_leaflet", args=[obj.pk])
+        return format_html('<a href="{}">Write a leaflet for this medicine</a> (reviewed before it is published)', url)
 
     @admin.display(description="Public page")
     def page_link(self, obj):
-        if obj.pk is None:
-            return "–"
-        label = "View" if obj.status == Medication.Status.PUBLISHED else "Preview (as the public will see it)"
-        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), label)
+        if obj.has_leaflet and obj.status == Medication.Status.PUBLISHED:
+            return format_html('<a href="{}">View</a>', obj.get_absolute_url())
+        if obj.has_leaflet or obj.open_state:
+            url = reverse("admin:monographs_medication_leaflet", args=[obj.pk])
+            return format_html('<a href="{}">Open the editor</a>', url)
+        return "–"
 
     @admin.display(description="Worst section grade", ordering="worst_grade")
     def leaflet_readability_column(self, obj):
@@ -121,21 +171,16 @@ class MedicationAdmin(ContentAdmin):
             return format_html('<span class="readability over-target">{} · over target</span>', obj.worst_grade)
         return format_html('<span class="readability on-target">{}</span>', obj.worst_grade)
 
-    @admin.display(description="Leaflet readability (all patient text)")
-    def leaflet_readability(self, obj):
-        if obj.pk is None:
-            return "–"
-        texts = list(obj.sections.values_list("body", flat=True))
-        texts += list(obj.warnings.exclude(patient_text="").values_list("patient_text", flat=True))
-        texts += list(obj.uses.values_list("how_it_helps", flat=True))
-        if not texts:
-            return "–"
-        figures = measure("\n\n".join(texts))
-        return readability_badge(figures.grade, figures.ease, figures.smog)
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None and self.is_leaflet(obj):  # a leaflet goes back to an earlier revision through review
+            return HttpResponseRedirect(reverse("admin:monographs_medication_leaflet_history", args=[obj.pk]))
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_urls(self):
         return [
             path("preview/", self.admin_site.admin_view(self.preview_view), name="monographs_markdown_preview"),
+            *LeafletEditor(self).urls(),
             *super().get_urls(),
         ]
 

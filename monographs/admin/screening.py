@@ -8,6 +8,8 @@ from django.utils.html import format_html, format_html_join
 
 from monographs.models import ScreeningRecord
 
+from .base import ReadOnlyAdmin
+
 SHOWN = ("id", "created_at", "clinician", "medication", "flags", "answers_shown", "result_shown")
 
 
@@ -16,7 +18,7 @@ def _as_json(value) -> str:
 
 
 @admin.register(ScreeningRecord)
-class ScreeningRecordAdmin(admin.ModelAdmin):
+class ScreeningRecordAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "medication", "clinician", "flag_count"]
     list_filter = ["medication", "created_at"]
     list_select_related = ["medication", "clinician"]
@@ -36,15 +38,6 @@ class ScreeningRecordAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return self._is_superuser(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     # --- Columns and fields -------------------------------------------------------------------------------------------
 

@@ -22,6 +22,22 @@ def readability_badge(grade, ease, smog) -> str:
     )
 
 
+class FilteredCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes with a search box that shows only the matching ones (js/admin-leaflet-editor.js): one click never
+    clears the others, as a plain click in a multiple select does."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        boxes = super().render(name, value, attrs, renderer)
+        list_id = (attrs or {}).get("id") or self.attrs.get("id") or f"id_{name}"
+        return format_html(
+            '<p class="choice-search"><label for="{0}-filter">Find</label> '
+            '<input type="search" id="{0}-filter" class="choice-filter" data-filters="{0}"></p>'
+            '<div class="choice-list">{1}</div>',
+            list_id,
+            boxes,
+        )
+
+
 class PreloadedAutocompleteSelect(AutocompleteSelect):
     """An autocomplete whose selected option is labelled from the related row already loaded with the form's row
     (select_related) instead of one query per form: a medication's page has forty-odd warning forms."""

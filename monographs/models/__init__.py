@@ -20,6 +20,7 @@ from .medication import (
     UseStatus,
 )
 from .reference import Condition, DrugClass, Source, validate_aliases
+from .revision import OPEN_STATES, LeafletRevision, RevisionEvent, RevisionKind, RevisionState
 from .screening import ScreeningRecord
 from .state import ContentState
 from .warning import RULE_FIELDS, RULE_RELATED, ClinicalWarning, Frequency, Severity, TriggerKind, WarningType
@@ -34,15 +35,20 @@ __all__ = [
     "EditConflict",
     "Frequency",
     "LeafletRender",
+    "LeafletRevision",
     "LeafletSection",
     "Medication",
     "MedicationName",
     "MedicationQuerySet",
     "MedicationStatus",
     "NameKind",
+    "OPEN_STATES",
     "Product",
     "ProductForm",
     "ReadabilityFields",
+    "RevisionEvent",
+    "RevisionKind",
+    "RevisionState",
     "ScreeningRecord",
     "SectionKind",
     "Source",

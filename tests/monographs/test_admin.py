@@ -1,4 +1,5 @@
-"""The pharmacists' workplace: roles, versioned saves with a reason, no lost edits, the review workflow.
+"""The pharmacists' workplace: roles, versioned saves with a reason and no lost edits (on a catalogue entry's form; a
+leaflet is edited in the leaflet editor, test_leaflet_editor.py), publishing through a second pharmacist's review.
 
 History, revert, sanitising, the live preview, the public leaflet after a save and the page's query counts are in
 test_admin_saves.py."""
@@ -11,9 +12,18 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from monographs.models import ClinicalWarning, LeafletSection, Medication
+from monographs.models import LeafletRevision, LeafletSection, Medication, MedicationName
+from monographs.services import revisions as workflow
 from monographs.services.publishing import REVIEW_INTERVAL_YEARS, add_years
-from tests.admin_forms import client_for, open_change_form
+from tests.admin_forms import (
+    client_for,
+    open_change_form,
+    part_page_data,
+    part_url,
+    pharmacist_client,
+    review_step,
+    save_in_draft,
+)
 from tests.factories import make_source
 from tests.users import make_user
 
@@ -29,12 +39,23 @@ def baclofen():
 # --- Roles --------------------------------------------------------------------------------------------------------
 
 
+def catalogue_entry(slug: str = "amlodipine") -> Medication:
+    """A medication the screening knows by name, with brand names but no leaflet: the admin's own form edits it."""
+    return Medication.objects.exclude(pk__in=Medication.objects.with_leaflet().values("pk")).get(slug=slug)
+
+
 def admin_urls():
-    medication = baclofen()
+    """Every admin page, by kind: "content" (a list or form to work in), "to-editor" (a leaflet's change and revert
+    pages, and the editor's POST-only steps opened with a GET, lead to the leaflet editor), "refused" (what nobody
+    does in the plain admin: add or delete a warning, delete a published leaflet), "editor" (the leaflet editor's
+    pages), "accounts"."""
+    medication, catalogue = baclofen(), catalogue_entry()
     warning = medication.warnings.first()
+    # An open draft, so that its comparison and preview pages exist.
+    draft = workflow.draft_start(medication=medication, user=make_user("pharmacist"), reason="Roles test")
     urls = {}
     for model, obj in (
-        ("medication", medication),
+        ("medication", catalogue),
         ("clinicalwarning", warning),
         ("condition", warning.medication.uses.first().condition),
         ("source", medication.sources.first()),
@@ -45,27 +66,63 @@ def admin_urls():
         urls[f"{model}-change"] = (reverse(f"admin:monographs_{model}_change", args=[obj.pk]), "content")
         urls[f"{model}-history"] = (reverse(f"admin:monographs_{model}_history", args=[obj.pk]), "content")
         urls[f"{model}-delete"] = (reverse(f"admin:monographs_{model}_delete", args=[obj.pk]), "content")
+    urls["clinicalwarning-add"] = (urls["clinicalwarning-add"][0], "refused")
+    urls["clinicalwarning-delete"] = (urls["clinicalwarning-delete"][0], "refused")
+    old = medication.history.first().history_id
+    leaflet = "admin:monographs_medication_leaflet"
+    urls |= {
+        "leaflet-change": (reverse("admin:monographs_medication_change", args=[medication.pk]), "to-editor"),
+        "leaflet-revert": (
+            reverse("admin:monographs_medication_simple_history", args=[medication.pk, old]),
+            "to-editor",
+        ),
+        "leaflet-delete": (reverse("admin:monographs_medication_delete", args=[medication.pk]), "refused"),
+        "leaflet-history-of-its-row": (reverse("admin:monographs_medication_history", args=[medication.pk]), "content"),
+        "editor-overview": (reverse(leaflet, args=[medication.pk]), "editor"),
+        "editor-details": (reverse(f"{leaflet}_details", args=[medication.pk]), "editor"),
+        "editor-section": (reverse(f"{leaflet}_part", args=[medication.pk, "section", "storage"]), "editor"),
+        "editor-warning": (reverse(f"{leaflet}_part", args=[medication.pk, "warning", warning.key]), "editor"),
+        "editor-add-use": (reverse(f"{leaflet}_add", args=[medication.pk, "use"]), "editor"),
+        "editor-compare": (reverse(f"{leaflet}_compare", args=[medication.pk]), "editor"),
+        "editor-preview": (reverse(f"{leaflet}_preview", args=[medication.pk]), "editor"),
+        "editor-history": (reverse(f"{leaflet}_history", args=[medication.pk]), "editor"),
+        "editor-approve-get": (reverse(f"{leaflet}_step", args=[medication.pk, "approve"]), "to-editor"),
+        "editor-rollback-get": (reverse(f"{leaflet}_rollback", args=[medication.pk, draft.base.number]), "to-editor"),
+        "catalogue-entry-editor": (reverse(leaflet, args=[catalogue.pk]), "editor"),
+    }
     urls["user-changelist"] = (reverse("admin:auth_user_changelist"), "accounts")
     urls["group-changelist"] = (reverse("admin:auth_group_changelist"), "accounts")
     urls["user-add"] = (reverse("admin:auth_user_add"), "accounts")
-    return urls
+    return medication, urls
 
 
+LOGIN = "login"  # a redirect to the admin's sign-in page
+EDITOR = "editor"  # a redirect to this leaflet's pages in the editor
 EXPECTED = {
-    # role: {kind of page: status}
-    "anonymous": {"content": 302, "accounts": 302},
-    "clinician": {"content": 302, "accounts": 302},  # not staff: sent to the admin login
-    "pharmacist": {"content": 200, "accounts": 403},
-    "superuser": {"content": 200, "accounts": 200},
+    # role: {kind of page: answer}
+    "anonymous": {"content": LOGIN, "to-editor": LOGIN, "refused": LOGIN, "editor": LOGIN, "accounts": LOGIN},
+    # not staff: sent to the admin login
+    "clinician": {"content": LOGIN, "to-editor": LOGIN, "refused": LOGIN, "editor": LOGIN, "accounts": LOGIN},
+    "pharmacist": {"content": 200, "to-editor": EDITOR, "refused": 403, "editor": 200, "accounts": 403},
+    "superuser": {"content": 200, "to-editor": EDITOR, "refused": 403, "editor": 200, "accounts": 200},
 }
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_admin_page_answers_each_role_as_the_roles_say(client, shipped_content, role):
     client, _ = client_for(client, role)
-    for name, (url, kind) in admin_urls().items():
-        status = client.get(url).status_code
-        assert status == EXPECTED[role][kind], f"{role} {name} {url}: {status}"
+    medication, urls = admin_urls()
+    for name, (url, kind) in urls.items():
+        response = client.get(url)
+        expected = EXPECTED[role][kind]
+        if expected == LOGIN:
+            answer = LOGIN if response.status_code == 302 and response["Location"].startswith("/admin/login/") else None
+        elif expected == EDITOR:
+            editor = f"/admin/monographs/medication/{medication.pk}/leaflet"
+            answer = EDITOR if response.status_code == 302 and response["Location"].startswith(editor) else None
+        else:
+            answer = response.status_code
+        assert answer == expected, f"{role} {name} {url}: {response.status_code} {response.get('Location', '')}"
 
 
 def test_screening_records_are_not_in_the_admin_for_pharmacists(client):
@@ -104,48 +161,49 @@ def test_groups_have_exactly_the_permissions_of_their_role():
     assert clinician == {"add_screeningrecord", "view_screeningrecord"}
 
 
-# --- Editing: a whole medication on one page, saved with a reason -------------------------------------------------
+# --- Editing a catalogue entry on its page, saved with a reason (a leaflet: test_leaflet_editor.py) -----------------
 
 
-def test_pharmacist_edits_a_section_and_the_history_keeps_who_when_and_why(client, shipped_content):
+def pharmacists(*names):
+    return [pharmacist_client(name)[0] for name in names]
+
+
+def test_pharmacist_edits_a_brand_name_and_the_history_keeps_who_when_and_why(client, shipped_content):
     client, user = client_for(client, "pharmacist")
-    medication = baclofen()
-    url, data = open_change_form(client, medication)
-    section = medication.sections.get(kind="storage")
-    index = list(medication.sections.order_by("position").values_list("pk", flat=True)).index(section.pk)
-    data[f"sections-{index}-body"] = "Keep baclofen in a cool, dry place. Keep it out of the sight of children."
-    data["change_reason"] = "Simpler storage wording"
+    url, data = open_change_form(client, catalogue_entry())
+    name = MedicationName.objects.get(pk=data["names-0-id"])
+    data["names-0-name"] = "Norvasc Tablets"
+    data["change_reason"] = "Name as on the 2026 pack"
+    before = timezone.now()
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
-    section.refresh_from_db()
-    assert section.body.startswith("Keep baclofen in a cool, dry place.")
-    record = section.history.first()
+    name.refresh_from_db()
+    assert name.name == "Norvasc Tablets"
+    record = name.history.first()
     assert record.history_user == user
-    assert record.history_change_reason == "Simpler storage wording"
+    assert record.history_change_reason == "Name as on the 2026 pack"
+    assert before <= record.history_date <= timezone.now()
 
 
 def test_a_change_without_a_reason_is_refused_with_a_message_next_to_the_field(client, shipped_content):
     client, _ = client_for(client, "pharmacist")
-    url, data = open_change_form(client, baclofen())
+    url, data = open_change_form(client, catalogue_entry())
     data["summary"] = "A changed summary."
     response = client.post(url, data)
     assert response.status_code == 200
-    assert "Say why you are making this change" in response.content.decode()
-    assert baclofen().summary != "A changed summary."
+    assert response.context["adminform"].form.errors == {
+        "change_reason": ["Say why you are making this change: it is kept in the history."]
+    }
+    assert catalogue_entry().summary != "A changed summary."
 
 
 # --- No lost edits ------------------------------------------------------------------------------------------------
 
 
-def test_the_second_of_two_stale_saves_is_refused_and_the_first_is_intact(client, shipped_content):
-    first_client, _ = client_for(client, "pharmacist")
-    from django.test import Client
-
-    second_client = Client()
-    second_client.force_login(make_user("pharmacist", "second-pharmacist"))
-    medication = baclofen()
-    url, first = open_change_form(first_client, medication)
-    _, second = open_change_form(second_client, medication)
+def test_the_second_of_two_stale_saves_is_refused_and_the_first_is_intact(shipped_content):
+    first_client, second_client = pharmacists("first-pharmacist", "second-pharmacist")
+    url, first = open_change_form(first_client, catalogue_entry())
+    _, second = open_change_form(second_client, catalogue_entry())
 
     first["summary"] = "Summary from the first pharmacist."
     first["change_reason"] = "First edit"
@@ -158,74 +216,70 @@ def test_the_second_of_two_stale_saves_is_refused_and_the_first_is_intact(client
     html = response.content.decode()
     assert "Not saved" in html and "after you opened it" in html
     assert "Summary from the first pharmacist." in html  # what changed is shown
-    assert baclofen().summary == "Summary from the first pharmacist."
+    assert catalogue_entry().summary == "Summary from the first pharmacist."
 
 
-def test_stale_inline_edits_do_not_overwrite_each_other(client, shipped_content):
-    """One pharmacist edits a section, another a warning, a third (with a stale page) both: the third is refused."""
-    from django.test import Client
+def test_stale_inline_edits_do_not_overwrite_each_other(shipped_content):
+    """One pharmacist edits a brand name, another a second one, a third (with a stale page) both: the third is
+    refused."""
+    p1, p2, p3 = pharmacists("p1", "p2", "p3")
+    url, stale = open_change_form(p3, catalogue_entry())
+    _, d1 = open_change_form(p1, catalogue_entry())
+    _, d2 = open_change_form(p2, catalogue_entry())
+    first, second = d1["names-0-id"], d1["names-1-id"]
 
-    medication = baclofen()
-    clients = []
-    for name in ("p1", "p2", "p3"):
-        c = Client()
-        c.force_login(make_user("pharmacist", name))
-        clients.append(c)
-    url, stale = open_change_form(clients[2], medication)
-    _, d1 = open_change_form(clients[0], medication)
-    _, d2 = open_change_form(clients[1], medication)
-
-    sections = list(medication.sections.order_by("position").values_list("pk", flat=True))
-    warnings = list(medication.warnings.order_by("section", "position").values_list("pk", flat=True))
-    storage = sections.index(medication.sections.get(kind="storage").pk)
-    d1[f"sections-{storage}-body"] = "Section edited by p1."
+    d1["names-0-name"] = "Edited by p1"
     d1["change_reason"] = "p1"
-    assert clients[0].post(url, d1).status_code == 302
-    d2["warnings-0-title"] = "ClinicalWarning title edited by p2"
+    assert p1.post(url, d1).status_code == 302
+    d2["names-1-name"] = "Edited by p2"
     d2["change_reason"] = "p2"
-    assert clients[1].post(url, d2).status_code == 302
+    assert p2.post(url, d2).status_code == 302
     # p1 and p2 edited different rows: both kept.
-    assert LeafletSection.objects.get(pk=sections[storage]).body == "Section edited by p1."
-    assert ClinicalWarning.objects.get(pk=warnings[0]).title == "ClinicalWarning title edited by p2"
+    assert MedicationName.objects.get(pk=first).name == "Edited by p1"
+    assert MedicationName.objects.get(pk=second).name == "Edited by p2"
 
-    stale[f"sections-{storage}-body"] = "Stale section edit by p3."
-    stale["warnings-0-title"] = "Stale warning edit by p3"
+    stale["names-0-name"] = "Stale edit by p3"
+    stale["names-1-name"] = "Another stale edit by p3"
     stale["change_reason"] = "p3"
-    response = clients[2].post(url, stale)
+    response = p3.post(url, stale)
     assert response.status_code == 200
     assert "Not saved" in response.content.decode()
-    assert LeafletSection.objects.get(pk=sections[storage]).body == "Section edited by p1."
-    assert ClinicalWarning.objects.get(pk=warnings[0]).title == "ClinicalWarning title edited by p2"
+    assert MedicationName.objects.get(pk=first).name == "Edited by p1"
+    assert MedicationName.objects.get(pk=second).name == "Edited by p2"
 
 
-def test_a_change_of_sources_by_one_editor_does_not_block_another_editing_a_different_row(client, shipped_content):
-    """p2 changes a warning's sources; p1, whose page was opened before, edits a section: both are kept."""
-    from django.test import Client
+def test_a_change_of_sources_by_one_editor_does_not_block_another_editing_a_different_row(shipped_content):
+    """p2 changes the medication's sources; p1, whose page was opened before, edits a brand name: both are kept."""
+    p1, p2 = pharmacists("p1", "p2")
+    url, d1 = open_change_form(p1, catalogue_entry())
+    _, d2 = open_change_form(p2, catalogue_entry())
 
-    medication = baclofen()
-    editors = []
-    for name in ("p1", "p2"):
-        c = Client()
-        c.force_login(make_user("pharmacist", name))
-        editors.append(c)
-    url, d1 = open_change_form(editors[0], medication)
-    _, d2 = open_change_form(editors[1], medication)
-
-    warning = medication.warnings.order_by("section", "position").first()
-    kept_source = min(warning.sources.values_list("pk", flat=True))
-    d2["warnings-0-sources"] = [str(kept_source)]
+    kept_source = min(catalogue_entry().sources.values_list("pk", flat=True))
+    d2["sources"] = [str(kept_source)]
     d2["change_reason"] = "p2: one source is enough"
-    assert editors[1].post(url, d2).status_code == 302
-    assert list(warning.sources.values_list("pk", flat=True)) == [kept_source]
+    assert p2.post(url, d2).status_code == 302
+    assert list(catalogue_entry().sources.values_list("pk", flat=True)) == [kept_source]
 
-    sections = list(medication.sections.order_by("position").values_list("pk", flat=True))
-    storage = sections.index(medication.sections.get(kind="storage").pk)
-    d1[f"sections-{storage}-body"] = "Section edited by p1."
+    d1["names-0-name"] = "Edited by p1"
     d1["change_reason"] = "p1"
-    response = editors[0].post(url, d1)
+    response = p1.post(url, d1)
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert LeafletSection.objects.get(pk=sections[storage]).body == "Section edited by p1."
-    assert list(warning.sources.values_list("pk", flat=True)) == [kept_source]
+    assert MedicationName.objects.get(pk=d1["names-0-id"]).name == "Edited by p1"
+    assert list(catalogue_entry().sources.values_list("pk", flat=True)) == [kept_source]
+
+
+def test_the_second_of_two_stale_saves_in_the_leaflet_editor_is_refused_and_the_first_is_intact(shipped_content):
+    first_client, second_client = pharmacists("Anna", "Ben")
+    url = part_url(baclofen(), "section", "storage")
+    first = part_page_data(first_client.get(url)) | {"body": "Storage from the first pharmacist.", "reason": "First"}
+    second = part_page_data(second_client.get(url)) | {"body": "Storage from the second pharmacist.", "reason": "2nd"}
+    assert first_client.post(url, first).status_code == 302
+    response = second_client.post(url, second)
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors()[0].startswith("Not saved: Anna saved this draft at ")
+    assert "Storage from the second pharmacist." in response.content.decode()  # their text is kept on the page
+    storage = next(s for s in workflow.open_revision(baclofen()).document["section"] if s["kind"] == "storage")
+    assert storage["body"] == "Storage from the first pharmacist."
 
 
 def test_a_save_that_races_past_the_form_check_still_loses(shipped_content):
@@ -262,36 +316,50 @@ def test_draft_is_invisible_to_the_public_and_previewable_by_pharmacists(client)
     assert "Preview" in response.content.decode()
 
 
+def submitted_draft(medication: Medication) -> User:
+    """A pharmacist writes the leaflet's words in a draft and submits it for review; returns the author."""
+    author, user = pharmacist_client("Anna", "Author")
+    save_in_draft(author, medication, "section", "what_for", body="What it is for, in plain words.", reason="Wording")
+    review_step(author, medication, "submit", reason="Ready for review")
+    return user
+
+
 def test_publishing_needs_the_publish_permission(client):
     medication = draft_medication()
+    submitted_draft(medication)
     editor = User.objects.create_user("editor", is_staff=True)
     editor.user_permissions.set(Permission.objects.filter(codename__in=["change_medication", "view_medication"]))
     client.force_login(editor)
-    url, data = open_change_form(client, medication)
-    data["status"] = "published"
-    data["change_reason"] = "Ready"
-    response = client.post(url, data)
-    assert response.status_code == 200
-    assert "needs the publish permission" in response.content.decode()
+    overview = client.get(reverse("admin:monographs_medication_leaflet", args=[medication.pk])).content.decode()
+    assert 'id="approve-form"' not in overview and "Approving needs the publish permission." in overview
+    response = client.post(
+        reverse("admin:monographs_medication_leaflet_step", args=[medication.pk, "approve"]), {}, follow=True
+    )
+    assert "Approving needs the publish permission." in response.content.decode()
     assert Medication.objects.get(pk=medication.pk).status == "draft"
+    assert workflow.open_revision(medication).state == LeafletRevision.State.SUBMITTED
+    assert medication.sections.get().body == "What it is for."
 
 
 def test_publishing_records_who_and_when_and_sets_the_review_dates(client, django_capture_on_commit_callbacks):
     medication = draft_medication()
-    client, user = client_for(client, "pharmacist")
-    url, data = open_change_form(client, medication)
-    data["status"] = "published"
-    data["change_reason"] = "Reviewed and ready"
+    author = submitted_draft(medication)
+    client, reviewer = client_for(client, "pharmacist")
+    reviewer.first_name, reviewer.last_name = "Ben", "Reviewer"
+    reviewer.save()
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post(url, data).status_code == 302
+        review_step(client, medication, "approve", comment="Checked")
     medication.refresh_from_db()
     today = timezone.localdate()
-    assert medication.published_by == user and medication.published_at is not None
+    assert medication.status == "published"
+    assert medication.published_by == reviewer and medication.published_at is not None
     assert medication.last_reviewed == today
     assert medication.next_review_due == add_years(today, REVIEW_INTERVAL_YEARS)
-    assert medication.reviewed_by == "Pharmacist"
+    assert medication.reviewed_by == "Ben Reviewer"
+    assert workflow.live_revision(medication).submitted_by == author
     client.logout()
-    assert client.get(medication.get_absolute_url()).status_code == 200
+    page = client.get(medication.get_absolute_url())
+    assert page.status_code == 200 and "What it is for, in plain words." in page.content.decode()
 
 
 def test_review_filters_show_overdue_and_due_soon(client):

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from monographs.models import Condition, Medication
-from tests.admin_forms import client_for, open_change_form
+from monographs.services import revisions as workflow
+from tests.admin_forms import client_for, open_change_form, part_page_data, part_url
 from tests.users import make_user
 
 pytestmark = pytest.mark.django_db
@@ -60,13 +61,29 @@ def test_a_posted_form_with_nul_is_an_error_on_the_form_and_signs_nobody_in(clie
 
 def test_an_admin_edit_with_a_control_character_is_refused_next_to_the_field(client, shipped_content):
     client, _ = client_for(client, "pharmacist")
-    medication = Medication.objects.get(slug="baclofen")
+    catalogue = Medication.objects.exclude(pk__in=Medication.objects.with_leaflet().values("pk"))
+    medication = catalogue.get(slug="amlodipine")
     url, data = open_change_form(client, medication)
-    data |= {"summary": "Baclofen relaxes\x0bstiff muscles.", "change_reason": "Pasted from a word processor"}
+    data |= {"summary": "Amlodipine lowers\x0bblood pressure.", "change_reason": "Pasted from a word processor"}
     response = client.post(url, data)
     assert response.status_code == 200
     assert "invisible control character (U+000B)" in str(response.context["adminform"].form.errors["summary"])
     assert Medication.objects.get(pk=medication.pk).summary == medication.summary
+
+
+def test_a_leaflet_edit_with_a_control_character_is_refused_next_to_the_field(client, shipped_content):
+    client, _ = client_for(client, "pharmacist")
+    medication = Medication.objects.get(slug="baclofen")
+    url = part_url(medication, "section", "storage")
+    data = part_page_data(client.get(url))
+    data |= {"body": "Keep it below\x0b25°C.", "reason": "Pasted from a word processor"}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "body": ["This contains an invisible control character (U+000B): remove it or retype the text."]
+    }
+    assert "Keep it below" in response.content.decode()  # the editor's input is kept
+    assert workflow.open_revision(medication) is None  # no draft was opened, nothing saved
 
 
 def test_a_condition_alias_with_a_control_character_is_refused(client, shipped_content):

@@ -10,8 +10,9 @@ from django.test import Client
 from redis.exceptions import RedisError
 
 from monographs.models import Medication
+from monographs.services import revisions as workflow
 from monographs.services.content import content_save
-from tests.admin_forms import client_for, open_change_form
+from tests.admin_forms import pharmacist_client, review_step, save_in_draft
 from tests.portal.conftest import closed_port, redis_cache_at
 
 URL = "/medicines/baclofen/"
@@ -92,18 +93,18 @@ def test_a_hung_redis_slows_one_request_not_every_request(client, shipped_conten
 
 
 def test_a_pharmacist_saving_while_redis_is_down_gets_the_normal_answer_and_readers_the_edit(
-    client, shipped_content, dead_redis, django_capture_on_commit_callbacks
+    shipped_content, dead_redis, django_capture_on_commit_callbacks
 ):
     patient = Client()
     assert "A corrected storage sentence." not in patient.get(URL).content.decode()
-    pharmacist, _ = client_for(client, "pharmacist")
+    (author, _), (reviewer, _) = pharmacist_client("Anna"), pharmacist_client("Ben")
     medication = Medication.objects.get(slug="baclofen")
-    url, data = open_change_form(pharmacist, medication)
-    storage = list(medication.sections.order_by("position").values_list("kind", flat=True)).index("storage")
-    data[f"sections-{storage}-body"] = "A corrected storage sentence."
-    data["change_reason"] = "Correction"
+    # Each step answers as it does with Redis up (save_in_draft and review_step check the answers): not a 500.
+    save_in_draft(author, medication, "section", "storage", body="A corrected storage sentence.", reason="Correction")
+    review_step(author, medication, "submit", reason="Correction")
     with django_capture_on_commit_callbacks(execute=True):
-        assert pharmacist.post(url, data).status_code == 302  # saved: not a 500
+        review_step(reviewer, medication, "approve", comment="Checked")
+    assert workflow.open_revision(medication) is None  # approved and published
     assert "A corrected storage sentence." in patient.get(URL).content.decode()
 
 

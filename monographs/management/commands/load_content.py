@@ -2,8 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from monographs.content_io import DEFAULT_CONTENT_DIR, ContentInvalid, load_tree
+from monographs.content_io import DEFAULT_CONTENT_DIR, LOADER_CHANGE_REASON, ContentInvalid, load_tree
 from monographs.models import Medication
+from monographs.services.revisions import live_revision, record_live
 
 
 class Command(BaseCommand):
@@ -28,4 +29,12 @@ class Command(BaseCommand):
                 f"Content rejected; nothing was loaded. {len(exc.errors)} problem(s):\n"
                 + "\n".join(f"  {error}" for error in exc.errors)
             ) from None
+        # Each leaflet the files changed gets a published revision, so its history and rollback know that version too.
+        recorded = 0
+        for medication in Medication.objects.with_leaflet():
+            latest = live_revision(medication)
+            if record_live(medication, reason=LOADER_CHANGE_REASON) != latest:
+                recorded += 1
         self.stdout.write(self.style.SUCCESS(str(report)))
+        if recorded:
+            self.stdout.write(f"Recorded {recorded} leaflet revision(s) from the files.")
