@@ -13,16 +13,18 @@ class Locator:
 
     def __init__(self, text: str):
         self.lines = text.splitlines()
+        self._headers: dict[tuple[str, bool], list[int]] = {}  # each table's header lines, found once per file
 
     def table_line(self, name: str, index: int | None) -> int | None:
-        header = re.compile(rf"^\s*\[\[\s*{re.escape(name)}\s*\]\]" if index is not None else rf"^\s*\[\s*{name}\s*\]")
-        seen = 0
-        for number, line in enumerate(self.lines, start=1):
-            if header.match(line):
-                if index is None or seen == index:
-                    return number
-                seen += 1
-        return None
+        found = self._headers.get((name, index is not None))
+        if found is None:
+            header = re.compile(
+                rf"^\s*\[\[\s*{re.escape(name)}\s*\]\]" if index is not None else rf"^\s*\[\s*{name}\s*\]"
+            )
+            found = [number for number, line in enumerate(self.lines, start=1) if header.match(line)]
+            self._headers[(name, index is not None)] = found
+        position = 0 if index is None else index
+        return found[position] if position < len(found) else None
 
     def key_line(self, table_line: int | None, key: str) -> int | None:
         if table_line is None:

@@ -7,8 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import F, ProtectedError
 
 from monographs.models import (
@@ -20,20 +19,23 @@ from monographs.models import (
     Medication,
     MedicationName,
     Product,
+    SectionKind,
     Source,
     Use,
 )
 from monographs.names import normalise_name
-from monographs.services.content import affected_medication_ids, content_remove, content_write
 from monographs.services.leaflets import leaflets_changed
 
+from .bulk import BulkWriter
 from .errors import ContentError, ContentInvalid
+from .existing import LOOKUPS, Existing
 from .reader import read_tree
 from .records import ContentTree, Monograph, Record
-from .rows import plain_values, validation_errors
+from .rows import plain_values
 from .schema import DEFAULT_CONTENT_DIR
 
 LOADER_CHANGE_REASON = "Loaded from the content files"
+SECTION_POSITIONS = {kind: SectionKind.position(kind) for kind in SectionKind.values}
 
 
 @dataclass
@@ -41,6 +43,7 @@ class LoadReport:
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     deleted: Counter = field(default_factory=Counter)
+    leaflets: set[int] = field(default_factory=set)  # the medications whose leaflet the load changed
 
     @property
     def changed(self) -> bool:
@@ -64,15 +67,18 @@ def load_tree(root: Path = DEFAULT_CONTENT_DIR) -> LoadReport:
 def write_tree(tree: ContentTree) -> LoadReport:
     """Write a tree read_tree has checked, in one transaction. Raises ContentInvalid (having written nothing) when the
     models' validation refuses any row."""
-    writer = _Writer()
+    report = LoadReport()
     with transaction.atomic():
+        writer = BulkWriter(Existing(), user=None, reason=LOADER_CHANGE_REASON, report=report)
         _write(tree, writer)
         if writer.errors:
             raise ContentInvalid(writer.errors)
+        writer.finish()
+        report.leaflets = writer.affected
         due = writer.affected | _renders_not_current(tree)
         if due:
             leaflets_changed(due)
-    return writer.report
+    return report
 
 
 def write_leaflet(monograph: Monograph, *, user, reason: str) -> set[int]:
@@ -81,35 +87,26 @@ def write_leaflet(monograph: Monograph, *, user, reason: str) -> set[int]:
     sections and warnings, removing those the leaflet no longer has. Everything it refers to must exist already.
     Only what differs is saved, each history row with `user` and `reason`. Raises ContentInvalid (having written
     nothing) when the models' validation refuses any row. Returns the medications whose leaflet changed."""
-    w = _Writer(user=user, reason=reason)
     record = monograph.medication
-    refers = [record, *monograph.uses, *monograph.sections, *monograph.warnings]
-    triggers = [r.values["trigger"] for r in monograph.warnings]
-    sources = _rows(Source, "key", {key for r in refers for key in r.values["sources"]})
-    classes = _rows(DrugClass, "slug", {*record.values["classes"], *(t["drug_class"] for t in triggers)})
-    conditions = _rows(
-        Condition, "slug", {*(r.values["condition"] for r in monograph.uses), *(t["condition"] for t in triggers)}
-    )
-    medications = _rows(
-        Medication, "slug", {record.values["slug"], *record.values["ingredients"], *(t["medication"] for t in triggers)}
-    )
-    cite = lambda r: {"sources": [sources[s] for s in r.values["sources"]]}  # noqa: E731
     with transaction.atomic():
+        existing = Existing(slugs={record.values["slug"]}, names=_wanted_names([record]))
+        w = BulkWriter(existing, user=user, reason=reason, report=LoadReport())
+        sources, classes = existing.by(Source, "key"), existing.by(DrugClass, "slug")
+        conditions, medications = existing.by(Condition, "slug"), existing.by(Medication, "slug")
+        cite = lambda r: {"sources": [sources[s] for s in r.values["sources"]]}  # noqa: E731
         _prune_stale_names([record], w)
         m2m = cite(record) | {"classes": [classes[c] for c in record.values["classes"]]}
         medication = _write_medication(record, m2m, w)
+        w.flush()
         if medication is not None:
             _write_ingredients([record], medications | {record.values["slug"]: medication}, w)
             _write_monograph(monograph, medication, cite, conditions, classes, medications, w)
         if w.errors:
             raise ContentInvalid(w.errors)
+        w.finish()
         if w.affected:
             leaflets_changed(w.affected)
     return w.affected
-
-
-def _rows(model, field: str, values: set) -> dict:
-    return {getattr(row, field): row for row in model.objects.filter(**{f"{field}__in": values - {None}})}
 
 
 def _renders_not_current(tree: ContentTree) -> set[int]:
@@ -124,65 +121,13 @@ def _renders_not_current(tree: ContentTree) -> set[int]:
     )
 
 
-class _Writer:
-    """Writes rows through the content services, each history row with `user` and `reason`."""
-
-    def __init__(self, *, user=None, reason: str = LOADER_CHANGE_REASON):
-        self.user = user
-        self.reason = reason
-        self.report = LoadReport()
-        self.errors: list[ContentError] = []
-        self.affected: set[int] = set()  # medications whose leaflet shows a row this load changed
-
-    def upsert(
-        self, record: Record, model, lookup: dict, values: dict, m2m: dict | None = None, key_of: dict | None = None
-    ):
-        """Create or update one row from one record; save only what differs. Returns the row (None when invalid)."""
-        obj = model.objects.filter(**lookup).first()
-        created = obj is None
-        if created:
-            obj = model(**lookup)
-        changed = created
-        for name, value in values.items():
-            attname = model._meta.get_field(name).attname
-            target = value.pk if isinstance(value, models.Model) else value
-            if getattr(obj, attname) != target:
-                setattr(obj, attname, target)
-                changed = True
-        if changed:
-            try:
-                self.affected |= content_write(obj=obj, user=self.user, reason=self.reason, query_constraints=False)
-            except ValidationError as exc:
-                self.errors += validation_errors(record, model, exc, key_of)
-                return None
-            (self.report.created if created else self.report.updated)[model._meta.verbose_name_plural] += 1
-        for name, targets in (m2m or {}).items():
-            manager = getattr(obj, name)
-            target_ids = {t.pk for t in targets}
-            if set(manager.values_list("pk", flat=True)) != target_ids:
-                # django-simple-history writes a history row for the change, with who and why read from the row (as
-                # content_write leaves them on a row it saved).
-                obj._change_reason = self.reason
-                if self.user is not None:
-                    obj._history_user = self.user
-                manager.set(target_ids)
-                if not changed:  # only its sources (or classes) changed: the row itself was not written
-                    self.report.updated[model._meta.verbose_name_plural] += 1
-                    self.affected |= affected_medication_ids(obj)
-                    changed = True
-        return obj
-
-    def prune(self, queryset) -> None:
-        """Delete these rows (they are no longer in the files). Raises ProtectedError if one is still referred to."""
-        for obj in queryset:
-            self.affected |= content_remove(obj=obj, user=self.user, reason=self.reason)
-            self.report.deleted[queryset.model._meta.verbose_name_plural] += 1
-
-
-def _write(tree: ContentTree, w: _Writer) -> None:
+def _write(tree: ContentTree, w: BulkWriter) -> None:
+    """Stage and write the tree a layer at a time (what a layer refers to is written before it), stopping after the
+    first layer with errors."""
     sources = {r.values["key"]: w.upsert(r, Source, {"key": r.values["key"]}, plain_values(r)) for r in tree.sources}
     if w.errors:
         return
+    w.flush()
     cite = lambda r: {"sources": [sources[s] for s in r.values["sources"]]}  # noqa: E731
     classes = {
         r.values["slug"]: w.upsert(r, DrugClass, {"slug": r.values["slug"]}, plain_values(r)) for r in tree.drug_classes
@@ -193,31 +138,32 @@ def _write(tree: ContentTree, w: _Writer) -> None:
     }
     if w.errors:
         return
+    w.flush()
 
     _prune_stale_names(tree.medications, w)
     medications = {}
     for r in tree.medications:
         m2m = cite(r) | {"classes": [classes[c] for c in r.values["classes"]]}
         medications[r.values["slug"]] = _write_medication(r, m2m, w)
-    _write_ingredients(tree.medications, medications, w)
     if w.errors:
         return
+    w.flush()
+    _write_ingredients(tree.medications, medications, w)
 
     for monograph in tree.monographs:
         medication = medications[monograph.medication.values["slug"]]
         _write_monograph(monograph, medication, cite, conditions, classes, medications, w)
     if w.errors:
         return
+    w.flush()
 
     # The files are the whole truth: rows they no longer mention go, children before what they refer to.
-    for model, lookup, keys in (
-        (Medication, "slug", medications),
-        (Condition, "slug", conditions),
-        (DrugClass, "slug", classes),
-        (Source, "key", sources),
-    ):
+    for model, keys in ((Medication, medications), (Condition, conditions), (DrugClass, classes), (Source, sources)):
+        lookup = LOOKUPS[model][0]
+        stale = [obj.pk for obj in w.existing.rows[model].values() if getattr(obj, lookup) not in keys]
         try:
-            w.prune(model.objects.exclude(**{f"{lookup}__in": list(keys)}))
+            if stale:
+                w.prune(model.objects.filter(pk__in=stale))
         except ProtectedError as exc:
             still_used = ", ".join(sorted({str(obj) for obj in exc.protected_objects})[:5])
             w.errors.append(
@@ -227,20 +173,25 @@ def _write(tree: ContentTree, w: _Writer) -> None:
             )
 
 
-def _prune_stale_names(records: list[Record], w: _Writer) -> None:
+def _wanted_names(records: list[Record]) -> set[str]:
+    return {normalise_name(n) for r in records for n in r.values["brands"] + r.values["synonyms"]}
+
+
+def _prune_stale_names(records: list[Record], w: BulkWriter) -> None:
     """Names may move between medications: remove the stale ones first so uniqueness holds throughout."""
     wanted = {(r.values["slug"], normalise_name(n)) for r in records for n in r.values["brands"] + r.values["synonyms"]}
+    medications = w.existing.by(Medication, "slug")
     stale = [
-        pk
-        for pk, slug, norm in MedicationName.objects.filter(
-            medication__slug__in=[r.values["slug"] for r in records]
-        ).values_list("pk", "medication__slug", "normalised")
-        if (slug, norm) not in wanted
+        name
+        for r in records
+        if r.values["slug"] in medications
+        for name in w.existing.parts(MedicationName, medications[r.values["slug"]])
+        if (r.values["slug"], name.normalised) not in wanted
     ]
-    w.prune(MedicationName.objects.filter(pk__in=stale))
+    w.prune(stale)
 
 
-def _write_medication(r: Record, m2m: dict, w: _Writer) -> Medication | None:
+def _write_medication(r: Record, m2m: dict, w: BulkWriter) -> Medication | None:
     """The [medication] table's row and its names (None when the row is invalid)."""
     medication = w.upsert(r, Medication, {"slug": r.values["slug"]}, plain_values(r), m2m)
     if medication is None:
@@ -259,32 +210,37 @@ def _write_medication(r: Record, m2m: dict, w: _Writer) -> Medication | None:
     return medication
 
 
-def _write_ingredients(records: list[Record], medications: dict, w: _Writer) -> None:
+def _write_ingredients(records: list[Record], medications: dict, w: BulkWriter) -> None:
     """Combination products name medications defined anywhere in the files: set once every medication exists."""
     for r in records:
         medication = medications.get(r.values["slug"])
         if medication is not None:
-            ingredients = [medications[slug] for slug in r.values["ingredients"]]
-            w.upsert(r, Medication, {"pk": medication.pk}, {}, {"ingredients": ingredients})
+            w.relate(medication, {"ingredients": [medications[slug] for slug in r.values["ingredients"]]})
 
 
-def _write_monograph(monograph: Monograph, medication, cite, conditions, classes, medications, w: _Writer) -> None:
-    w.prune(medication.products.exclude(name__in=[r.values["name"] for r in monograph.products]))
+def _write_monograph(monograph: Monograph, medication, cite, conditions, classes, medications, w: BulkWriter) -> None:
+    names = {r.values["name"] for r in monograph.products}
+    w.prune(obj for obj in w.existing.parts(Product, medication) if obj.name not in names)
     for position, r in enumerate(monograph.products):
         lookup = {"medication": medication, "name": r.values["name"]}
         w.upsert(r, Product, lookup, plain_values(r) | {"position": position})
 
-    wanted_conditions = [conditions[r.values["condition"]] for r in monograph.uses]
-    w.prune(medication.uses.exclude(condition__in=wanted_conditions))
+    wanted_conditions = {conditions[r.values["condition"]].pk for r in monograph.uses}
+    w.prune(obj for obj in w.existing.parts(Use, medication) if obj.condition_id not in wanted_conditions)
     for position, r in enumerate(monograph.uses):
         lookup = {"medication": medication, "condition": conditions[r.values["condition"]]}
         w.upsert(r, Use, lookup, plain_values(r) | {"position": position}, cite(r))
 
-    w.prune(medication.sections.exclude(kind__in=[r.values["kind"] for r in monograph.sections]))
+    kinds = {r.values["kind"] for r in monograph.sections}
+    w.prune(obj for obj in w.existing.parts(LeafletSection, medication) if obj.kind not in kinds)
     for r in monograph.sections:
-        w.upsert(r, LeafletSection, {"medication": medication, "kind": r.values["kind"]}, plain_values(r), cite(r))
+        lookup = {"medication": medication, "kind": r.values["kind"]}
+        # LeafletSection.save() sets its position from its kind; a bulk write does not call save().
+        fields = plain_values(r) | {"position": SECTION_POSITIONS[r.values["kind"]]}
+        w.upsert(r, LeafletSection, lookup, fields, cite(r))
 
-    w.prune(medication.warnings.exclude(key__in=[r.values["key"] for r in monograph.warnings]))
+    keys = {r.values["key"] for r in monograph.warnings}
+    w.prune(obj for obj in w.existing.parts(ClinicalWarning, medication) if obj.key not in keys)
     for position, r in enumerate(monograph.warnings):
         trigger = r.values["trigger"]
         related = {

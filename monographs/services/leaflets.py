@@ -18,8 +18,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from monographs.cache import bump_content_version, forget_content_version
-from monographs.leaflet import render_leaflet_html
+from monographs.leaflet import render_leaflets_html
 from monographs.models import LeafletRender, Medication
+
+# Leaflets rendered per batch of queries: a load of a thousand renders in a few dozen queries, in bounded memory.
+RENDER_BATCH = 200
 
 # Set by every write, cleared by the first refresh after a commit: a transaction that saved forty rows registers
 # forty callbacks, and only the first does the work. (A transaction rolled back leaves it set; the next commit's
@@ -57,12 +60,16 @@ def refresh_after_commit() -> None:
 def render_due_leaflets() -> int:
     """Render and store every leaflet whose revision is ahead of its render. Returns how many were stored."""
     stored = 0
-    due = LeafletRender.objects.filter(rendered_revision__lt=F("revision")).values_list("medication_id", "revision")
-    for medication_id, revision in list(due):
-        html = render_leaflet_html(medication_id)
-        stored += LeafletRender.objects.filter(medication_id=medication_id, revision=revision).update(
-            html=html, rendered_revision=revision, rendered_at=timezone.now()
-        )
+    due = dict(
+        LeafletRender.objects.filter(rendered_revision__lt=F("revision")).values_list("medication_id", "revision")
+    )
+    for start in range(0, len(due), RENDER_BATCH):
+        batch = list(due)[start : start + RENDER_BATCH]
+        for medication_id, html in render_leaflets_html(batch).items():
+            revision = due[medication_id]
+            stored += LeafletRender.objects.filter(medication_id=medication_id, revision=revision).update(
+                html=html, rendered_revision=revision, rendered_at=timezone.now()
+            )
     return stored
 
 

@@ -47,10 +47,10 @@ def test_a_render_that_fails_after_the_commit_is_logged_and_readers_still_get_th
 ):
     client.get(URL)
 
-    def broken_render(medication_id):
+    def broken_render(medication_ids):
         raise OperationalError("the database went away after the commit")
 
-    monkeypatch.setattr("monographs.services.leaflets.render_leaflet_html", broken_render)
+    monkeypatch.setattr("monographs.services.leaflets.render_leaflets_html", broken_render)
     with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
         content_save(obj=storage_section("Keep it cool. Saved before the render failed."), reason="test edit")
     assert "refresh_after_commit" in caplog.text  # logged, not raised to the editor whose save committed

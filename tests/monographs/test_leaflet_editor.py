@@ -206,3 +206,34 @@ def test_the_live_preview_scores_text_as_the_stored_figures(client, baclofen):
         section.smog,
     )
     assert "<li>" in figures["html"] or "<p>" in figures["html"]
+
+
+def test_a_warning_is_added_and_another_removed_in_the_draft(client, baclofen):
+    signed_in(client, "anna")
+    add_url = reverse("admin:monographs_medication_leaflet_add", args=[baclofen.pk, "warning"])
+    page = client.get(add_url)
+    source = baclofen.sources.first()
+    data = part_form_data(
+        page,
+        key="grapefruit",
+        title="Grapefruit juice",
+        type="interaction",
+        severity="caution",
+        section="other_medicines",
+        trigger_kind="none",
+        patient_text="",
+        clinician_text="No interaction is known.",
+        action="None needed.",
+        sources=[source.key],
+        reason="Asked by patients",
+    )
+    response = client.post(add_url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    removed = ClinicalWarning.objects.filter(medication=baclofen).first()
+    page = client.get(part_url(baclofen, "warning", removed.key))
+    response = client.post(part_url(baclofen, "warning", removed.key), part_form_data(page, remove="on", reason="Gone"))
+    assert response.status_code == 302, response.context["form"].errors
+    keys = {w["key"] for w in workflow.open_revision(baclofen).document["warning"]}
+    assert "grapefruit" in keys and removed.key not in keys
+    assert "Removed in the draft" in client.get(overview_url(baclofen)).content.decode()
+    assert ClinicalWarning.objects.filter(pk=removed.pk).exists()  # live until approved

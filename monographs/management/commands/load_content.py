@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from monographs.content_io import DEFAULT_CONTENT_DIR, LOADER_CHANGE_REASON, ContentInvalid, load_tree
 from monographs.models import Medication
-from monographs.services.revisions import live_revision, record_live
+from monographs.services.live_revisions import record_live_leaflets, unrecorded_leaflets
 
 
 class Command(BaseCommand):
@@ -29,12 +29,9 @@ class Command(BaseCommand):
                 f"Content rejected; nothing was loaded. {len(exc.errors)} problem(s):\n"
                 + "\n".join(f"  {error}" for error in exc.errors)
             ) from None
-        # Each leaflet the files changed gets a published revision, so its history and rollback know that version too.
-        recorded = 0
-        for medication in Medication.objects.with_leaflet():
-            latest = live_revision(medication)
-            if record_live(medication, reason=LOADER_CHANGE_REASON) != latest:
-                recorded += 1
+        # Each leaflet the files changed gets a published revision, so its history and rollback know that version too
+        # (and so does a live leaflet that has none yet). Live leaflets change otherwise only through revisions.
+        recorded = record_live_leaflets(report.leaflets | unrecorded_leaflets(), reason=LOADER_CHANGE_REASON)
         self.stdout.write(self.style.SUCCESS(str(report)))
         if recorded:
             self.stdout.write(f"Recorded {recorded} leaflet revision(s) from the files.")
