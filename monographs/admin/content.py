@@ -9,7 +9,9 @@ from monographs.models import ClinicalWarning, Condition, DrugClass, Source
 from .base import ContentAdmin, ReadOnlyAdmin
 from .widgets import readability_badge
 
-EDITOR_MEDIA = {"js": ["js/admin-markdown-preview.js", "js/admin-a11y.js"], "css": {"all": ["css/admin.css"]}}
+EDITOR_JS = ["js/admin-markdown-preview.js", "js/admin-a11y.js"]
+EDITOR_CSS = ["css/admin.css"]
+EDITOR_MEDIA = {"js": EDITOR_JS, "css": {"all": EDITOR_CSS}}
 
 
 @admin.register(ClinicalWarning)

@@ -13,7 +13,7 @@ from monographs.models import OPEN_STATES, LeafletRevision, LeafletSection, Medi
 from monographs.readability import TARGET_GRADE
 
 from .base import ContentAdmin
-from .content import EDITOR_MEDIA
+from .content import EDITOR_CSS, EDITOR_JS
 from .forms import MedicationForm
 from .inlines import MedicationNameInline
 from .leaflet_editor import LeafletEditor
@@ -95,8 +95,8 @@ class MedicationAdmin(ContentAdmin):
         )
 
     class Media:
-        js = [*EDITOR_MEDIA["js"], "js/admin-leaflet-editor.js"]
-        css = {"all": [*EDITOR_MEDIA["css"]["all"], "css/admin-leaflet.css"]}
+        js = [*EDITOR_JS, "js/admin-leaflet-editor.js"]
+        css = {"all": [*EDITOR_CSS, "css/admin-leaflet.css"]}
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         kwargs["widget"] = FilteredCheckboxes(attrs={"class": "source-choices"})
