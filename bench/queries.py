@@ -56,6 +56,7 @@ def main() -> None:
                 sections=12, uses=5, warnings=warnings, brands=[brand(warnings, 0), brand(warnings, 1)]
             )
             url = medication.get_absolute_url()
+            condition_url = medication.uses.first().condition.get_absolute_url()
             cache.clear()
             forget_local_state()
 
@@ -66,12 +67,16 @@ def main() -> None:
             first = get(anonymous, url)()
             row = {
                 "warnings": warnings,
+                # After a content change: the content version, the search's directory of names, the leaflet's render.
                 "leaflet, first render": None,
                 "leaflet, stored render": count(get(anonymous, f"{url}?v={uuid.uuid4().hex}")),
                 "leaflet, cached": count(get(anonymous, url)),
                 "leaflet, 304": count(get(anonymous, url, status=304, if_none_match=first["ETag"])),
                 "A–Z": count(get(Client(), f"/medicines/?v={uuid.uuid4().hex}")),
                 "search": count(get(Client(), f"/search/?q=medicine&v={uuid.uuid4().hex}")),
+                "search, past the last page": count(get(Client(), f"/search/?q=text&page=9&v={uuid.uuid4().hex}")),
+                "A–Z, one letter": count(get(Client(), f"/medicines/?letter=m&v={uuid.uuid4().hex}")),
+                "condition page": count(get(Client(), f"{condition_url}?v={uuid.uuid4().hex}")),
                 "screening rules, after an edit": count(screen),
                 "screening rules, catalogue in memory": count(screen),
                 "form page (clinician)": count(get(signed_in, "/screening/")),

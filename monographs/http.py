@@ -28,7 +28,7 @@ from .cache import content_version, local_pages
 PAGE_CACHE_TIMEOUT = 60 * 60 * 24
 # Only addresses a page is really known by are stored: random query strings (?utm_..., ?x=123) are still served,
 # but must not fill the cache with copies of the same page.
-CACHED_QUERY_PARAMETERS = {"q"}
+CACHED_QUERY_PARAMETERS = {"q", "page", "letter"}
 SAFE_METHODS = ("GET", "HEAD")
 
 

@@ -6,16 +6,17 @@ from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from monographs.models import Condition, Medication
+from monographs import selectors
 
 from . import health
 
 
 def home(request):
-    medications = list(Medication.objects.published().only("name", "slug", "summary"))
-    conditions = Condition.objects.filter(uses__medication__in=Medication.objects.published()).distinct()
-    letters = sorted({m.name[0].upper() for m in medications})
-    return render(request, "home.html", {"medications": medications, "conditions": conditions, "letters": letters})
+    """The search box, the A to Z's letters (each a page of its own) and the conditions: small whatever the number of
+    leaflets. Two queries."""
+    letters = [(letter, count) for letter, count in selectors.az_index() if count]
+    context = {"letters": letters, "conditions": selectors.conditions_with_leaflets()}
+    return render(request, "home.html", context)
 
 
 @never_cache

@@ -25,6 +25,8 @@ FORBIDDEN = {
     ],
     "monographs/services": ["monographs.admin", "monographs.views", "monographs.http", "portal"],
     "monographs/selectors.py": ["monographs.admin", "monographs.views", "monographs.services", "portal"],
+    "monographs/search": ["monographs.admin", "monographs.views", "monographs.services", "monographs.http", "portal"],
+    "monographs/paging.py": ["django", "monographs", "portal"],
     "monographs/screening/selectors.py": ["monographs.admin", "monographs.services", "monographs.screening.views"],
     "monographs/content_io": ["monographs.admin", "monographs.views", "portal"],
 }
@@ -34,6 +36,8 @@ PURE = [
     "monographs/screening/identifiers.py",
     "monographs/names.py",
     "monographs/readability.py",
+    "monographs/search/words.py",
+    "monographs/paging.py",
 ]
 
 

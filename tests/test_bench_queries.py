@@ -13,5 +13,5 @@ def test_the_query_count_table_runs_and_every_row_is_flat():
     )
     assert result.returncode == 0, result.stderr
     rows = [line for line in result.stdout.splitlines() if line.rstrip().endswith(("flat", "GROWS"))]
-    assert len(rows) == 9, result.stdout
+    assert len(rows) == 12, result.stdout
     assert all(line.rstrip().endswith("flat") for line in rows), result.stdout

@@ -4,6 +4,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser.conftest import screenshot, tab_to
+from tests.corpus import COMMON_WORD, clone_leaflets
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,7 +17,19 @@ PAGES = {
     "condition": "/conditions/multiple-sclerosis/",
     "search": "/search/?q=Lioresal",
     "search-typo": "/search/?q=baclofn",
+    "search-symptom": "/search/?q=drowsy",
+    "search-no-leaflet": "/search/?q=morphine",
+    "search-combination": "/search/?q=Percocet",
+    "search-nothing": "/search/?q=zzqqxx",
+    "a-to-z-letter": "/medicines/?letter=l",
+    "leaflet-see-also": "/medicines/oxycodone/",
     "login": "/accounts/login/",
+}
+# Pages that only grow long with many leaflets: checked with clones of the shipped ones (tests/corpus.py).
+PAGED = {
+    "search-page-2": f"/search/?q={COMMON_WORD}&page=2",
+    "a-to-z-letter-page-2": "/medicines/?letter=b&page=2",
+    "condition-page-2": "/conditions/multiple-sclerosis/?page=2",
 }
 
 
@@ -29,11 +42,9 @@ def site(live_server):
     return live_server.url
 
 
-def test_pages_have_no_accessibility_violations_and_no_csp_violations(page, site):
-    # One test for every page: loading the shipped content into a transactional test's empty database is the
-    # costly part, so it is done once here rather than once per page. Every page is checked; all failures are listed.
+def accessibility_failures(page, site: str, pages: dict[str, str]) -> list[str]:
     failures = []
-    for name, url in PAGES.items():
+    for name, url in pages.items():
         page.csp_violations.clear()
         response = page.goto(site + url)
         results = Axe().run(
@@ -43,7 +54,25 @@ def test_pages_have_no_accessibility_violations_and_no_csp_violations(page, site
         screenshot(page, name)
         if response.status != 200 or results.violations_count or page.csp_violations:
             failures.append(f"{name}: HTTP {response.status}; {page.csp_violations}; {results.generate_report()}")
-    assert failures == []
+    return failures
+
+
+def test_pages_have_no_accessibility_violations_and_no_csp_violations(page, site):
+    # One test for every page: loading the shipped content into a transactional test's empty database is the
+    # costly part, so it is done once here rather than once per page. Every page is checked; all failures are listed.
+    assert accessibility_failures(page, site, PAGES) == []
+
+
+def test_paged_lists_have_no_accessibility_violations(page, site):
+    clone_leaflets(200)
+    assert accessibility_failures(page, site, PAGED) == []
+    # The page links are reachable with the keyboard and say which page is shown.
+    page.goto(site + PAGED["search-page-2"])
+    current = page.locator("nav[aria-label='Pages of search results'] [aria-current='page']")
+    assert current.inner_text().strip().endswith("2")
+    tab_to(page, "nav[aria-label='Pages of search results'] a[rel='next']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/search/?q={COMMON_WORD}&page=3")
 
 
 def test_keyboard_only_patient_finds_baclofen_by_search_and_reads_its_side_effects(page, site):
