@@ -46,6 +46,7 @@ bench: venv-dev
 	$(PY) -m bench.http
 	$(PY) -m bench.screening
 	$(PY) -m bench.queries
+	$(PY) -m bench.scale
 
 load: venv-dev
 	$(PY) -m bench.load

@@ -174,20 +174,27 @@ def etag_of(url: str) -> str:
         return response.headers["ETag"]
 
 
-def run_database(label: str, database_url: str, workdir: Path) -> dict:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
+def server_env(database_url: str, settings: str = "bench.settings", **extra: str) -> dict:
+    """The environment of a production-like portal on `database_url` (DEBUG off, the shared cache on the bench's
+    Redis database, made ready and emptied)."""
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_SETTINGS_MODULE": settings,
         "DEBUG": "0",
         "SECRET_KEY": "bench-only-" + "x" * 50,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": database_url,
         "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"),
-        "PUBLIC_PAGE_MAX_AGE": "300",
+        **extra,
     }
     shared_cache_ready(env["REDIS_URL"])
+    return env
+
+
+def run_database(label: str, database_url: str, workdir: Path) -> dict:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = server_env(database_url, PUBLIC_PAGE_MAX_AGE="300")
     state = prepare(env, label)
     cookies = state["cookies"]
     cookie_header = "; ".join(f"{k}={v}" for k, v in cookies.items())

@@ -23,7 +23,7 @@ import time
 import urllib.parse
 import urllib.request
 
-from bench.http import ROOT, free_port, manage, postgres_reachable, shared_cache_ready, wait_until_up
+from bench.http import ROOT, free_port, manage, postgres_reachable, server_env, wait_until_up
 from tests.html_forms import form_fields
 
 DURATION = int(os.environ.get("LOAD_SECONDS", "60"))
@@ -182,16 +182,7 @@ def main() -> int:
     if database_url.startswith("postgres"):
         for sql in ("DROP DATABASE IF EXISTS portal_load", "CREATE DATABASE portal_load"):
             subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", sql], capture_output=True, check=True)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": "load-only-" + "x" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"),
-    }
-    shared_cache_ready(env["REDIS_URL"])
+    env = server_env(database_url, settings="portal.settings")
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "load_content")
     manage(env, "collectstatic", "--noinput", "-v0")
