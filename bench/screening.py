@@ -21,6 +21,20 @@ SYNTHETIC_CLASSES = 60
 SYNTHETIC_CONDITIONS = 120
 BRANDS_PER_MEDICATION = 2
 CURRENT_MEDICATIONS = 30
+# Issue 13: the screening of ten current medicines, each with a leaflet (so each one's rules are evaluated against the
+# patient and the others), must cost under twice the screening with one.
+WITH_LEAFLETS = [
+    "Tizanidine 4 mg",
+    "Gabapentin 300 mg",
+    "Pregabalin 75 mg",
+    "Oxycodone 5 mg",
+    "Diazepam 2 mg",
+    "Sertraline 50 mg",
+    "Amitriptyline 10 mg",
+    "Ibuprofen 400 mg",
+    "Metformin 500 mg",
+    "Lisinopril 10 mg",
+]
 
 
 def configure(database: Path) -> None:
@@ -186,16 +200,22 @@ def main() -> None:
         signed_in.force_login(clinician)
         lines = current_medications()
 
-        def engine_call(slug: str):
+        def engine_call(slug: str, current: list[str] = lines):
             def run():
                 data = selectors.screening_data(medication_slug=slug)
                 answers = engine.Answers(
                     pregnancy="pregnant",
                     conditions=frozenset({"epilepsy", "bench-condition-3"}),
                     kidney=engine.KidneyAnswers(crcl_ml_min=42),
-                    current_medications=tuple(lines),
+                    current_medications=tuple(current),
                 )
-                return engine.screen(medication=data.medication, rules=data.rules, index=data.index, answers=answers)
+                return engine.screen(
+                    medication=data.medication,
+                    rules=data.rules,
+                    index=data.index,
+                    answers=answers,
+                    rules_for=data.rules_for,
+                )
 
             return run
 
@@ -218,14 +238,14 @@ def main() -> None:
 
             return run
 
-        def api_post(slug: str):
+        def api_post(slug: str, current: list[str] = lines):
             body = {
                 "medication": slug,
                 "pregnancy": "pregnant",
                 "breastfeeding": False,
                 "crcl_ml_min": 42,
                 "conditions": ["epilepsy", "bench-condition-3"],
-                "current_medications": lines,
+                "current_medications": current,
             }
 
             def run():
@@ -243,6 +263,9 @@ def main() -> None:
             assert response.status_code == 200
 
         result = engine_call("baclofen")()
+        ONE, TEN = WITH_LEAFLETS[3:4], WITH_LEAFLETS
+        ten = engine_call("baclofen", TEN)()
+        assert not ten.unrecognised and len(ten.recognised) == len(TEN), "each of the ten must be read as its medicine"
         record_url = signed_in.post("/screening/", form_data("baclofen"))["Location"]
 
         def result_page():
@@ -263,6 +286,10 @@ def main() -> None:
             ("Full form POST /screening/ as a clinician: baclofen", form_post("baclofen")),
             (f"Full form POST /screening/ as a clinician: synthetic ({SYNTHETIC_WARNINGS:,})", form_post(synthetic)),
             ("Full JSON POST /api/screenings/ as a clinician: baclofen", api_post("baclofen")),
+            ("Engine + selectors: baclofen, 1 current medicine with a leaflet", engine_call("baclofen", ONE)),
+            ("Engine + selectors: baclofen, 10 current medicines, each with a leaflet", engine_call("baclofen", TEN)),
+            ("Full JSON POST: baclofen, 1 current medicine with a leaflet", api_post("baclofen", ONE)),
+            ("Full JSON POST: baclofen, 10 current medicines, each with a leaflet", api_post("baclofen", TEN)),
             ("Result page GET /screening/<uuid>/ (rendered from the snapshot)", result_page),
         ]
         timings = [(name, median_ms(*operation, repeat=repeat)) for name, *operation in timings]
@@ -284,6 +311,11 @@ def main() -> None:
         print(f"{'-' * width}  {'-' * 8}  {'-' * 9}")
         for name, ms in timings:
             print(f"{name:<{width}}  {ms:>8.2f}  {ms / leaflet_ms:>9.2f}")
+        by_name = dict(timings)
+        for kind in ("Engine + selectors: baclofen", "Full JSON POST: baclofen"):
+            one = by_name[f"{kind}, 1 current medicine with a leaflet"]
+            many = by_name[f"{kind}, 10 current medicines, each with a leaflet"]
+            print(f"{kind}: ten current medicines with leaflets cost {many / one:.2f}× one (target: under 2×)")
         print()
 
 
