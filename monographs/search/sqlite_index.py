@@ -1,6 +1,5 @@
 """SQLite's full-text index of leaflet text: one FTS5 table over every leaflet section and every warning patients read,
-kept in step with those tables by triggers. (PostgreSQL needs none of this: its GIN indexes, migration 0002, index the
-tables' own expressions.)
+kept in step with those tables by triggers. (PostgreSQL has its own search table, kept the same way: postgres_index.py.)
 
 Why triggers, not a rebuild hook in the services: a trigger runs inside the very statement that changes a row, so the
 index can never drift from the text, whoever writes it: the services, the loader's bulk writes, a cascade delete, a

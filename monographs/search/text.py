@@ -4,33 +4,32 @@ Only published leaflets, and only what patients read (sections, and warnings tha
 from words.py: every term must appear in the same section or warning, any of its alternatives will do, and words
 are matched by their stem.
 
-- PostgreSQL: the GIN indexes of migration 0002, matched with `@@` on the very expressions they index.
+- PostgreSQL: the search table of migration 0008 (postgres_index.py), matched with `@@` through its GIN index.
 - SQLite: the FTS5 table of migration 0007 (sqlite_index.py), matched with MATCH.
 
 Ranking. A leaflet scores one point for each section that mentions the terms, two for each warning, three for each
 side effect: how much of the leaflet is about it, where it matters most. Both engines compute this from what the
-index alone gives (on SQLite the rowid says where the match is; on PostgreSQL the row's type), so a search costs
-index lookups, not text: ts_rank must parse each matching text again (350 ms for "doctor" with 1,000 leaflets),
-and FTS5's bm25 doubled the query's time. Ties go to the name, A to Z, so pages are stable and the two engines
-agree. Each result also says where its strongest match is (`place`, a leaflet section), so the page can link to it.
+index alone gives (on SQLite the rowid says where the match is; on PostgreSQL the search table's weight column), so
+a search costs index lookups, not text: ts_rank must parse each matching text again (350 ms for "doctor" with 1,000
+leaflets), and FTS5's bm25 doubled the query's time. Ties go to the name, A to Z, so pages are stable and the two
+engines agree. Each result also says where its strongest match is (`place`, a leaflet section), so the page can link
+to it.
+
+The SQL is written here, not built with the ORM: composing the query from expressions cost a search more than the
+database's answer did.
 """
 
 import functools
-import operator
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchQueryField
 from django.db import connection
-from django.db.models import BooleanField, Case, F, Func, Value, When
 
 from monographs.models import ClinicalWarning, LeafletSection, Medication
-from monographs.search_indexes import SECTION_DOCUMENT, WARNING_DOCUMENT
 
-from .sqlite_index import ROW_ID_BITS, TABLE
+from . import postgres_index, sqlite_index
 from .words import Term
 
-SECTION_WEIGHT, WARNING_WEIGHT, SIDE_EFFECT_WEIGHT = 1, 2, 3
 # PostgreSQL's 'english' stop words (share/tsearch_data/english.stop, Snowball's list). They are not in the index at
 # all, so a phrase with one of them in it would be searched without it: "being sick" as "sick" (which "feel sick" has
 # too), "the runs" as "runs", "too much" as "much". Such phrases are left out on PostgreSQL (the rest of their group
@@ -68,19 +67,20 @@ def text_page(terms: list[Term], *, exclude: list[int], offset: int, limit: int)
         return TextPage([], 0)
     postgres = connection.vendor == "postgresql"
     hits_sql, hits_params = _postgres_hits(terms) if postgres else _sqlite_hits(terms)
-    published_sql, published_params = Medication.objects.published().order_by().values("pk").query.sql_with_params()
-    excluded = f"AND m.id NOT IN ({', '.join(['%s'] * len(exclude))})" if exclude else ""
+    published_sql, published_params = _published(connection.vendor)
+    m = Medication._meta.db_table  # not aliased: the published condition names it
+    excluded = f"AND {m}.id NOT IN ({', '.join(['%s'] * len(exclude))})" if exclude else ""
     # The matches are added up per leaflet first, straight from the index; only then are the leaflets joined (one row
     # each, not one per match: half the time of a common word's search).
     # PostgreSQL: the best match's place as the greatest "weight:place" (weights are one digit), cheaper than sorting
     # each leaflet's matches; SQLite: see _SQLITE_BEST.
-    best = "MAX(h.weight || ':' || h.place) AS place" if postgres else _SQLITE_BEST
+    best = "MAX(h.place) AS place" if postgres else _SQLITE_BEST
     sql = (
-        "SELECT m.id, m.slug, m.name, m.summary, g.score, g.place, COUNT(*) OVER () AS total "
+        f"SELECT {m}.id, {m}.slug, {m}.name, {m}.summary, g.score, g.place, COUNT(*) OVER () AS total "
         f"FROM (SELECT h.medication_id, SUM(h.weight) AS score, {best} FROM ({hits_sql}) h GROUP BY h.medication_id) g "
-        f"JOIN {Medication._meta.db_table} m ON m.id = g.medication_id "
-        f"WHERE m.id IN ({published_sql}) {excluded} "
-        "ORDER BY g.score DESC, m.name, m.id LIMIT %s OFFSET %s"
+        f"JOIN {m} ON {m}.id = g.medication_id "
+        f"WHERE {published_sql} {excluded} "
+        f"ORDER BY g.score DESC, {m}.name, {m}.id LIMIT %s OFFSET %s"
     )
     params = [*hits_params, *published_params, *exclude, limit, offset]
     with connection.cursor() as cursor:
@@ -99,61 +99,38 @@ def text_page(terms: list[Term], *, exclude: list[int], offset: int, limit: int)
     return TextPage(hits, rows[0][-1] if rows else (None if offset else 0))
 
 
-class _Unseen(Func):
-    """A value the planner cannot look into: `(SELECT value)`, computed once when the query runs."""
-
-    template = "(SELECT %(expressions)s)"
-    output_field = SearchQueryField()
-
-
-class _Matches(Func):
-    """`document @@ query`, with the document written as the GIN index's expression (search_indexes.py)."""
-
-    arg_joiner = " @@ "
-    template = "%(expressions)s"
-    output_field = BooleanField()
+@functools.cache
+def _published(vendor: str) -> tuple[str, tuple]:
+    """The condition of Medication.objects.published() (the one rule of what is public) on the medication table itself,
+    compiled once per process (it never changes). A condition on the row already joined, not `id IN (published)`: that
+    looked each matching leaflet up a second time, a quarter of a common word's search on PostgreSQL."""
+    query = Medication.objects.published().query
+    sql, params = query.get_compiler(connection=connection).compile(query.where)
+    return sql, tuple(params)
 
 
-def _postgres_hits(terms: list[Term]) -> tuple[str, tuple]:
-    """(medication_id, weight, place) of every matching section and warning, found through the GIN indexes.
+def _postgres_hits(terms: list[Term]) -> tuple[str, list[str]]:
+    """(medication_id, weight, place) of every matching section and warning, from the search table (postgres_index.py)
+    through its GIN index: each term as any of its alternatives (`||`), all terms in one row (`&&`).
 
     A phrase of the synonym table ("dry mouth") is searched as all its words in one section or warning, not as words
-    side by side: a phrase operator makes PostgreSQL recheck every candidate row by parsing its text again (38 ms of
-    a 49 ms search for "spasm" with 1,000 leaflets), where plain words are answered by the index alone.
+    side by side: plain words are answered by the index alone, where a phrase operator makes PostgreSQL recheck every
+    candidate row against the word positions (which the table does not keep, to keep its rows small).
 
-    The planner is kept from parsing every text. It counts to_tsvector as cheap, so it would scan the table and parse
-    each row rather than read the index: for a common word (given "doctor", which 60% of the rows contain: 390 ms
-    instead of 10 ms with 1,000 leaflets) and for any word while the tables are small (10 ms with 13 leaflets). So
-    the query goes in as a subquery (`@@ (SELECT tsquery)`: planned without looking at the words, which are then
-    assumed rare), and text_page plans it with sequential scans off."""
-    query: SearchQuery | None = None
+    The planner is kept from reading the whole table. For a common word it would rather scan the table than the index,
+    and while the tables are small it always would. So the query goes in as a subquery (`@@ (SELECT tsquery)`: planned
+    without looking at the words, which are then assumed rare), and text_page plans it with sequential scans off."""
+    groups: list[str] = []
+    params: list[str] = []
     for term in terms:
-        alternatives = [
-            SearchQuery(alternative, config="english", search_type="plain")
-            for alternative in _without_stop_words(term.alternatives)
-        ]
-        either = functools.reduce(operator.or_, alternatives)
-        query = either if query is None else query & either
-    sections = (
-        LeafletSection.objects.filter(_Matches(SECTION_DOCUMENT, _Unseen(query)))
-        .annotate(weight=Value(SECTION_WEIGHT), place=F("kind"))
-        .values_list("medication_id", "weight", "place")
-        .order_by()
+        alternatives = _without_stop_words(term.alternatives)
+        groups.append("(" + " || ".join(["plainto_tsquery('english'::regconfig, %s)"] * len(alternatives)) + ")")
+        params.extend(alternatives)
+    sql = (
+        "SELECT medication_id, weight, best AS place "
+        f"FROM {postgres_index.TABLE} WHERE document @@ (SELECT {' && '.join(groups)})"
     )
-    warnings = (
-        ClinicalWarning.objects.exclude(patient_text="")
-        .filter(_Matches(WARNING_DOCUMENT, _Unseen(query)))
-        .annotate(
-            weight=Case(
-                When(type=ClinicalWarning.Type.UNDESIRABLE_EFFECT, then=Value(SIDE_EFFECT_WEIGHT)),
-                default=Value(WARNING_WEIGHT),
-            ),
-            place=F("section"),
-        )
-        .values_list("medication_id", "weight", "place")
-        .order_by()
-    )
-    return sections.union(warnings, all=True).order_by().query.sql_with_params()
+    return sql, params
 
 
 def _without_stop_words(alternatives: tuple[str, ...]) -> tuple[str, ...]:
@@ -176,7 +153,7 @@ def _sqlite_hits(terms: list[Term]) -> tuple[str, tuple]:
     """(medication_id, weight, row_key) of every matching row: all of it read from the index's rowids."""
     sql = (
         f"SELECT rowid >> 32 AS medication_id, (rowid & 3) + 1 AS weight, rowid AS row_key "
-        f"FROM {TABLE} WHERE {TABLE} MATCH %s"
+        f"FROM {sqlite_index.TABLE} WHERE {sqlite_index.TABLE} MATCH %s"
     )
     return sql, (fts5_match(terms),)
 
@@ -188,7 +165,7 @@ _SQLITE_BEST = "MAX(h.weight) AS top, h.row_key AS place"
 
 def _sqlite_places(page: str) -> str:
     """The page's rows, with the leaflet section of each one's best match in place of its row_key."""
-    row_id = f"((p.place >> 2) & {(1 << ROW_ID_BITS) - 1})"
+    row_id = f"((p.place >> 2) & {(1 << sqlite_index.ROW_ID_BITS) - 1})"
     return (
         "SELECT p.id, p.slug, p.name, p.summary, p.score, COALESCE(s.kind, w.section), p.total "
         f"FROM ({page}) p "
