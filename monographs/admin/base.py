@@ -5,12 +5,13 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
-from monographs.models import EditConflict
+from monographs.models import EditConflict, Medication
 from monographs.services.content import content_delete, content_save
 
 from .forms import ReasonForm, describe_conflict, error_messages
@@ -36,6 +37,28 @@ class SelectedRowsChecked(admin.ModelAdmin):
             self.message_user(request, "Select rows from the list, then choose the action.", messages.WARNING)
             return HttpResponseRedirect(request.get_full_path())
         return super().response_action(request, queryset, *args, **kwargs)
+
+
+class ChosenMedicationFilter(admin.SimpleListFilter):
+    """Rows of one medication. Lists only the medication chosen (from a link, or the address), never all of them: a
+    thousand links in the sidebar cost more than the list itself. Search finds a medication's rows by its name."""
+
+    title = "medication"
+    parameter_name = "medication__id__exact"
+
+    def lookups(self, request, model_admin):
+        chosen = self.value()
+        if not chosen or not chosen.isdigit():
+            return []
+        return [(str(pk), name) for pk, name in Medication.objects.filter(pk=chosen).values_list("pk", "name")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if not value.isdigit():
+            raise IncorrectLookupParameters(f"Not a medication: {value!r}")
+        return queryset.filter(medication_id=int(value))
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

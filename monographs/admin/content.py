@@ -1,12 +1,13 @@
 """The content outside a medication's own page: warnings on their own, conditions, drug classes and sources."""
 
 from django.contrib import admin
+from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from monographs.models import ClinicalWarning, Condition, DrugClass, Source
+from monographs.models import ClinicalWarning, Condition, DrugClass, Source, Use
 
-from .base import ContentAdmin, ReadOnlyAdmin
+from .base import ChosenMedicationFilter, ContentAdmin, ReadOnlyAdmin
 from .widgets import readability_badge
 
 EDITOR_JS = ["js/admin-markdown-preview.js", "js/admin-a11y.js"]
@@ -20,9 +21,12 @@ class WarningAdmin(ReadOnlyAdmin, ContentAdmin):
     the leaflet editor, as a draft a second pharmacist approves."""
 
     list_display = ["title", "medication", "type", "severity", "applies", "readability", "edit_link"]
-    list_filter = ["type", "severity", "trigger_kind", "section", "medication"]
+    list_filter = ["type", "severity", "trigger_kind", "section", ChosenMedicationFilter]
     list_select_related = ["medication", "trigger_condition", "trigger_class", "trigger_medication"]
-    search_fields = ["title", "key", "medication__name", "patient_text", "clinician_text"]
+    # Not the clinician text: the longest column, and scanning it doubled a search's time at a thousand leaflets.
+    search_fields = ["title", "key", "medication__name", "patient_text"]
+    search_help_text = "Finds a word in the title, the key, the medicine's name or what patients read."
+    show_full_result_count = False  # tens of thousands of rows: counted once per page, not twice
     autocomplete_fields = ["medication", "trigger_condition", "trigger_class", "trigger_medication", "sources"]
     readonly_fields = ["applies", "readability"]
 
@@ -44,6 +48,9 @@ class WarningAdmin(ReadOnlyAdmin, ContentAdmin):
         return readability_badge(obj.reading_grade, obj.reading_ease, obj.smog)
 
 
+USED_BY_SHOWN = 3  # medicines named in a condition's row; a common condition has hundreds
+
+
 @admin.register(Condition)
 class ConditionAdmin(ContentAdmin):
     list_display = ["name", "slug", "snomed_code", "medicines"]
@@ -51,11 +58,22 @@ class ConditionAdmin(ContentAdmin):
     autocomplete_fields = ["sources"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("uses__medication")
+        # The first few medicines of each condition, in one query for the page (a sliced prefetch), and how many.
+        first_uses = Use.objects.select_related("medication").order_by("medication__name")[:USED_BY_SHOWN]
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(medicine_count=Count("uses"))
+            .prefetch_related(Prefetch("uses", queryset=first_uses, to_attr="first_uses"))
+        )
 
-    @admin.display(description="Used by")
+    @admin.display(description="Used by", ordering="medicine_count")
     def medicines(self, obj):
-        return format_html_join(", ", "{}", ((use.medication.name,) for use in obj.uses.all())) or "–"
+        names = format_html_join(", ", "{}", ((use.medication.name,) for use in obj.first_uses))
+        more = obj.medicine_count - len(obj.first_uses)
+        if more > 0:
+            return format_html("{} and {} more", names, more)
+        return names or "–"
 
 
 @admin.register(DrugClass)

@@ -137,7 +137,9 @@ class LeafletEditor:
             if part is None:
                 raise Http404("No such part in this leaflet")
         form_class = {"section": SectionForm, "use": UseForm, "warning": WarningForm}[table]
-        extra = {"taken_kinds": set(existing)} if table == "section" else {}
+        extra: dict = {"taken_kinds": set(existing)} if table == "section" else {}
+        if table == "warning":
+            extra["admin_site"] = self.admin.admin_site
         form = form_class(request.POST or None, medication=medication, part=part, **extra)
         list_key = PARTS[table][0]
 

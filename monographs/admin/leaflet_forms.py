@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Case, Value, When
 from django.urls import reverse
 
@@ -241,10 +242,14 @@ class WarningForm(PartForm):
         }
         help_texts = {"key": "Lowercase words joined by hyphens, e.g. 'opioids'. Never change it once published."}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, admin_site=None, **kwargs):
         super().__init__(*args, **kwargs)
         medication: Any = self.fields["trigger_medication"]
         medication.queryset = Medication.objects.order_by("name").only("pk", "name")
+        if admin_site is not None:  # typed and looked up, as in the admin: a thousand options were most of the page
+            field = ClinicalWarning._meta.get_field("trigger_medication")
+            medication.widget = AutocompleteSelect(field, admin_site, choices=medication.choices)
+            medication.widget.is_required = medication.required
         if self.part is not None:
             self.fields["key"].disabled = True  # the screening's records and the history know a warning by its key
 

@@ -3,7 +3,7 @@
 import datetime
 
 from django.contrib import admin
-from django.db.models import Exists, Max, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -73,6 +73,10 @@ class MedicationAdmin(ContentAdmin):
     ]
     list_filter = [LeafletFilter, "status", ReviewDueFilter, "classes"]
     search_fields = ["name", "slug", "atc_code", "names__name"]
+    # A combination is chosen among a thousand medicines by typing (the checkboxes of every one were most of the page).
+    autocomplete_fields = ["ingredients"]
+    # "N results (M total)" would count the whole table, with its annotations, a second time on every filtered page.
+    show_full_result_count = False
     inlines = [MedicationNameInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "summary", "leaflet_link"]}),
@@ -83,11 +87,14 @@ class MedicationAdmin(ContentAdmin):
 
     def get_queryset(self, request):
         open_draft = LeafletRevision.objects.filter(medication=OuterRef("pk"), state__in=OPEN_STATES)
+        # Subqueries, not an aggregate over a join: the paginator's count then leaves them out (an aggregate would
+        # group the whole table by medication on every count).
+        graded = LeafletSection.objects.filter(medication=OuterRef("pk"), reading_grade__isnull=False)
         return (
             super()
             .get_queryset(request)
             .annotate(
-                worst_grade=Max("sections__reading_grade"),
+                worst_grade=Subquery(graded.order_by("-reading_grade").values("reading_grade")[:1]),
                 has_leaflet=Exists(LeafletSection.objects.filter(medication=OuterRef("pk"))),
                 open_state=Subquery(open_draft.values("state")[:1]),
                 open_number=Subquery(open_draft.values("number")[:1]),
@@ -99,10 +106,19 @@ class MedicationAdmin(ContentAdmin):
         css = {"all": [*EDITOR_CSS, "css/admin-leaflet.css"]}
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        kwargs["widget"] = FilteredCheckboxes(attrs={"class": "source-choices"})
         if db_field.name == "ingredients":  # a combination lists single medicines, never another combination
             kwargs["queryset"] = Medication.objects.filter(ingredients__isnull=True).order_by("name")
+        else:
+            kwargs["widget"] = FilteredCheckboxes(attrs={"class": "source-choices"})
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # The ingredients' autocomplete offers what the form accepts: single medicines, never a combination.
+        autocomplete = request.path == reverse(f"{self.admin_site.name}:autocomplete")
+        if autocomplete and request.GET.get("field_name") == "ingredients":
+            queryset = queryset.filter(ingredients__isnull=True)
+        return queryset, may_have_duplicates
 
     def get_prepopulated_fields(self, request, obj=None):
         return {} if obj is not None else {"slug": ["name"]}

@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 
 from monographs.models import ScreeningRecord
 
-from .base import ReadOnlyAdmin
+from .base import ChosenMedicationFilter, ReadOnlyAdmin
 
 SHOWN = ("id", "created_at", "clinician", "medication", "flags", "answers_shown", "result_shown")
 
@@ -20,10 +20,11 @@ def _as_json(value) -> str:
 @admin.register(ScreeningRecord)
 class ScreeningRecordAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "medication", "clinician", "flag_count"]
-    list_filter = ["medication", "created_at"]
+    list_filter = [ChosenMedicationFilter, "created_at"]
     list_select_related = ["medication", "clinician"]
     search_fields = ["clinician__username", "medication__name"]
     date_hierarchy = "created_at"
+    show_full_result_count = False  # records only grow: one count per page
     actions = None
     fields = SHOWN
     readonly_fields = SHOWN
