@@ -18,7 +18,7 @@ from .forms import MedicationForm
 from .inlines import MedicationNameInline
 from .leaflet_editor import LeafletEditor
 from .preview import markdown_preview
-from .widgets import FilteredCheckboxes
+from .widgets import FilteredCheckboxes, ListedAutocomplete
 
 
 class ReviewDueFilter(admin.SimpleListFilter):
@@ -86,6 +86,8 @@ class MedicationAdmin(ContentAdmin):
     readonly_fields = ["leaflet_link"]
 
     def get_queryset(self, request):
+        if request.path == reverse(f"{self.admin_site.name}:autocomplete"):
+            return super().get_queryset(request)  # names only: none of the changelist's columns
         open_draft = LeafletRevision.objects.filter(medication=OuterRef("pk"), state__in=OPEN_STATES)
         # Subqueries, not an aggregate over a join: the paginator's count then leaves them out (an aggregate would
         # group the whole table by medication on every count).
@@ -106,10 +108,12 @@ class MedicationAdmin(ContentAdmin):
         css = {"all": [*EDITOR_CSS, "css/admin-leaflet.css"]}
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "ingredients":  # a combination lists single medicines, never another combination
-            kwargs["queryset"] = Medication.objects.filter(ingredients__isnull=True).order_by("name")
-        else:
+        if db_field.name != "ingredients":
             kwargs["widget"] = FilteredCheckboxes(attrs={"class": "source-choices"})
+            return super().formfield_for_manytomany(db_field, request, **kwargs)
+        # A combination lists single medicines, never another combination.
+        kwargs["queryset"] = Medication.objects.filter(ingredients__isnull=True).order_by("name")
+        kwargs["widget"] = ListedAutocomplete(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_search_results(self, request, queryset, search_term):

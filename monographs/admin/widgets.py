@@ -2,7 +2,7 @@
 costs a fixed number of queries whatever its number of rows; and the readability badge."""
 
 from django import forms
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.utils.html import format_html
 
 from monographs.readability import MIN_WORDS_TO_SCORE, TARGET_EASE, TARGET_GRADE
@@ -87,3 +87,12 @@ def preload_related(instance, name: str, field) -> None:
     widget = getattr(field.widget, "widget", field.widget)  # inside the admin's related-field wrapper
     if isinstance(widget, PreloadedAutocompleteSelect):
         widget.known_labels = {} if related is None else {str(related.pk): field.label_from_instance(related)}
+
+
+class ListedAutocomplete(AutocompleteSelectMultiple):
+    """The admin's autocomplete for several choices, without select2's "clear all" button: select2 puts it inside its
+    list of choices as a bare <span>, not a list item (axe: "lists must only directly contain li"). Each choice keeps
+    its own remove button."""
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        return super().build_attrs(base_attrs, extra_attrs) | {"data-allow-clear": "false"}

@@ -189,6 +189,7 @@ def test_a_section_moved_to_another_kind_or_a_warning_to_another_type_is_ranked_
     assert_index_matches_the_tables()
 
 
+@pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's search table")
 class TestPostgresSearchTable:
     def row_version(self, source: str, row_id: int) -> str:
