@@ -1,8 +1,8 @@
 """The loader's writes, in bulk: each row the files change is validated in memory as it is met (the models' own
-field validation and clean(), uniqueness against the rows read beforehand), and written with the others of its model
-in a few statements when the writer flushes; every row created or changed gets one history row, carrying the sources
-(and classes, ingredients) it has after the load. A row whose values equal the files' is neither validated nor
-written, so loading unchanged files writes nothing.
+field validation, but for the values the reader has validated already, and clean(), uniqueness against the rows read
+beforehand), and written with the others of its model in a few statements when the writer flushes (inserts); every
+row created or changed gets one history row, carrying the sources (and classes, ingredients) it has after the load.
+A row whose values equal the files' is neither validated nor written, so loading unchanged files writes nothing.
 
 Only the loader writes in bulk. An update still claims each row's version (Versioned), all of a model's rows in one
 query, so an editor who loaded a row before the load saves over it only through an EditConflict."""
@@ -21,8 +21,9 @@ from monographs.services.derived import MARKDOWN_FIELDS, READABILITY_FIELD, rend
 
 from .errors import ContentError
 from .existing import Existing, m2m_columns
+from .inserts import MAX_PARAMS, insert_history, insert_objects, insert_values
 from .records import Record
-from .rows import validation_errors
+from .rows import checked_fields, validation_errors
 
 READABILITY_ATTS = ("reading_grade", "reading_ease", "smog")
 
@@ -118,7 +119,7 @@ class BulkWriter:
         if created or any(before[name] != getattr(obj, name) for name in _texts(model)):
             self._render(model, obj)
         try:
-            self._validate(model, obj, before)
+            self._validate(model, obj, before, checked_fields(record, model))
         except ValidationError as exc:
             self.errors += validation_errors(record, model, exc, key_of)
             if not created:  # the row stays as it was, for what the load may still compare with it
@@ -142,8 +143,9 @@ class BulkWriter:
         for name, value in zip(derived, self._rendered[key], strict=True):
             setattr(obj, name, value)
 
-    def _validate(self, model, obj: models.Model, before: dict) -> None:
-        """full_clean without its queries: relations are the writer's (checked across the files by the reader);
+    def _validate(self, model, obj: models.Model, before: dict, checked: list[str]) -> None:
+        """full_clean without its queries and without what the reader has validated already: relations are the
+        writer's (checked across the files by the reader), `checked` the fields field_errors has validated;
         uniqueness is checked against the rows read before the load and those it has staged since, in order, as
         validate_unique would have found them; constraints are the database's and clean()'s."""
         relations = [field.name for field in model._meta.concrete_fields if field.is_relation]
@@ -179,7 +181,7 @@ class BulkWriter:
         for model in CONTENT_MODELS:
             created = self._created.pop(model, [])
             if created:
-                model._default_manager.bulk_create(created)
+                insert_objects(model, created)
                 for obj in created:
                     self.existing.rows[model][self.existing.key_of(obj)] = obj
                     if isinstance(obj, (Medication, *MEDICATION_PARTS)):
@@ -208,11 +210,12 @@ class BulkWriter:
                 elif getattr(obj, field.attname) != before[field.attname]:
                     fields.add(field.name)
             self.affected |= affected_medication_ids(obj)
-        model._default_manager.bulk_update(objs, sorted(fields))
+        # Two values a row and field (its key and the value, in CASE ... WHEN): statements of bounded size, as inserts.
+        model._default_manager.bulk_update(objs, sorted(fields), batch_size=max(MAX_PARAMS // (2 * len(fields) + 2), 1))
 
     def _write_links(self) -> None:
         removed: dict[Any, list[int]] = defaultdict(list)
-        added: dict[Any, list[tuple[models.Model, dict, int]]] = defaultdict(list)
+        added: dict[Any, list[tuple[dict, dict, int]]] = defaultdict(list)
         for obj, name, wanted in self._links:
             field: Any = type(obj)._meta.get_field(name)
             through: Any = field.remote_field.through
@@ -221,14 +224,14 @@ class BulkWriter:
             for gone in set(have) - wanted:
                 removed[through].append(have.pop(gone))
             for new in wanted - set(have):
-                added[through].append((through(**{own: obj.pk, target: new}), have, new))
+                added[through].append(({own: obj.pk, target: new}, have, new))
         self._links = []
         for through, pks in removed.items():
             through._default_manager.filter(pk__in=pks).delete()
         for through, rows in added.items():
-            through._default_manager.bulk_create([row for row, _, _ in rows])
-            for row, have, new in rows:
-                have[new] = row.pk
+            pks = insert_values(through, (row for row, _, _ in rows), returning=True)
+            for (_, have, new), pk in zip(rows, pks, strict=True):
+                have[new] = pk
 
     def finish(self) -> None:
         """Flush, then one history row for each row created or changed, with its many-to-many values as they are
@@ -242,17 +245,18 @@ class BulkWriter:
         self._history.clear()
 
     def _record_history(self, model, objs: list, created: bool) -> None:
-        history = model.history.bulk_history_create(
-            objs, update=not created, default_user=self.user, default_change_reason=self.reason
-        )
-        if not history:  # SIMPLE_HISTORY_ENABLED is off
+        history = insert_history(model, objs, created=created, user=self.user, reason=self.reason)
+        if history is None:  # SIMPLE_HISTORY_ENABLED is off
             return
-        for field in history[0]._history_m2m_fields:
-            m2m_history = getattr(type(history[0]), field.name).model
+        for field in model.history.model._history_m2m_fields:
+            m2m_history = getattr(model.history.model, field.name).model
             own, target = m2m_columns(field)
             links = self.existing.links[(model, field.name)]
-            m2m_history._default_manager.bulk_create(
-                m2m_history(**{"history_id": row.pk, "id": through_pk, own: obj.pk, target: points_at})
-                for row, obj in zip(history, objs, strict=True)
-                for points_at, through_pk in sorted(links.get(obj.pk, {}).items())
+            insert_values(
+                m2m_history,
+                (
+                    {"history_id": history_pk, "id": through_pk, own: obj.pk, target: points_at}
+                    for history_pk, obj in zip(history, objs, strict=True)
+                    for points_at, through_pk in sorted(links.get(obj.pk, {}).items())
+                ),
             )

@@ -26,16 +26,23 @@ from monographs.models import (
 
 from .schema import DOCUMENT_MEDICATION, MEDICATIONS_DIR, REFERENCE_DIR, TRIGGER
 
+
+def cited() -> Prefetch:
+    """A row's sources as the list `cited`: prefetched through the relation's manager instead, each row would get a
+    manager and a queryset of its own: about half the time reading a thousand leaflets takes."""
+    return Prefetch("sources", to_attr="cited")
+
+
 # What leaflet_tables reads, for one query per relation whatever the number of rows.
-MEDICATION_PREFETCH = ("names", "classes", "ingredients", "sources")
+MEDICATION_PREFETCH = ("names", "classes", "ingredients", cited())
 LEAFLET_PREFETCH = (
     *MEDICATION_PREFETCH,
     Prefetch("products", queryset=Product.objects.order_by("position")),
-    Prefetch("uses", queryset=Use.objects.select_related("condition").prefetch_related("sources").order_by("position")),
-    Prefetch("sections", queryset=LeafletSection.objects.prefetch_related("sources").order_by("position")),
+    Prefetch("uses", queryset=Use.objects.select_related("condition").prefetch_related(cited()).order_by("position")),
+    Prefetch("sections", queryset=LeafletSection.objects.prefetch_related(cited()).order_by("position")),
     Prefetch(
         "warnings",
-        queryset=ClinicalWarning.objects.select_related(*RULE_RELATED).prefetch_related("sources").order_by("position"),
+        queryset=ClinicalWarning.objects.select_related(*RULE_RELATED).prefetch_related(cited()).order_by("position"),
     ),
 )
 _REVIEW_KEYS = ("last_reviewed", "next_review_due", "reviewed_by")
@@ -52,7 +59,7 @@ def _drop_empty(table: dict, keep: tuple = ()) -> dict:
 
 
 def _sources(obj) -> list[str]:
-    return sorted(s.key for s in obj.sources.all())
+    return sorted(s.key for s in obj.cited)  # fetched with cited()
 
 
 def medication_values(medication: Medication) -> dict[str, Any]:
@@ -211,7 +218,7 @@ def export_tree(root: Path) -> list[Path]:
                 "sources": _sources(c),
             }
         )
-        for c in Condition.objects.prefetch_related("sources").order_by("slug")
+        for c in Condition.objects.prefetch_related(cited()).order_by("slug")
     ]
     leaflet_ids = set(
         Medication.objects.filter(

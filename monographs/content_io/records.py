@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 from .errors import ContentError
 
+# A table's header, [name] or [[name]] (group 1: the second bracket), with the name it opens (group 2).
+_HEADER_NAME = re.compile(r"^\s*\[(\[)?\s*([A-Za-z0-9_\-]+)\s*\]")
 _TABLE_HEADER = re.compile(r"^\s*\[\[?\s*[A-Za-z0-9_.\-\" ]+\s*\]\]?\s*(#.*)?$")
 
 
@@ -13,18 +15,18 @@ class Locator:
 
     def __init__(self, text: str):
         self.lines = text.splitlines()
-        self._headers: dict[tuple[str, bool], list[int]] = {}  # each table's header lines, found once per file
+        self._headers: dict[tuple[str, bool], list[int]] | None = None  # each table's header lines, found once
 
     def table_line(self, name: str, index: int | None) -> int | None:
-        found = self._headers.get((name, index is not None))
-        if found is None:
-            header = re.compile(
-                rf"^\s*\[\[\s*{re.escape(name)}\s*\]\]" if index is not None else rf"^\s*\[\s*{name}\s*\]"
-            )
-            found = [number for number, line in enumerate(self.lines, start=1) if header.match(line)]
-            self._headers[(name, index is not None)] = found
+        if self._headers is None:  # one pass over the file for every table, on the first question
+            self._headers = {}
+            for number, line in enumerate(self.lines, start=1):
+                found = _HEADER_NAME.match(line)
+                if found:
+                    self._headers.setdefault((found.group(2), bool(found.group(1))), []).append(number)
+        found_lines = self._headers.get((name, index is not None), [])
         position = 0 if index is None else index
-        return found[position] if position < len(found) else None
+        return found_lines[position] if position < len(found_lines) else None
 
     def key_line(self, table_line: int | None, key: str) -> int | None:
         if table_line is None:

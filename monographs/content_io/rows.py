@@ -82,6 +82,7 @@ TRIGGER_FIELDS = {
     "age_min": "age_min",
     "age_max": "age_max",
 }
+_TRIGGER_PLAIN = ("kind", "crcl_min", "crcl_min_inclusive", "crcl_max", "crcl_max_inclusive", "age_min", "age_max")
 _TRIGGER_KEY_OF = {field: f"trigger.{key}" for key, field in TRIGGER_FIELDS.items()}
 _KEY_OF = {"medication": {"normalised_name": "name"}, "warning": _TRIGGER_KEY_OF}
 
@@ -151,6 +152,17 @@ def field_errors(record: Record) -> list[ContentError]:
             names = (("name", name) for name in record.values[key])
             found += _field_problems(record, MedicationName, names, key_of={"name": key})
     return found
+
+
+def checked_fields(record: Record, model) -> list[str]:
+    """The fields of `model` whose values from this record field_errors has validated (the reader runs it on every
+    record, and so does the check of a draft): the writer's full_clean need not run their validators again."""
+    if model is MedicationName and record.table == "medication":
+        return ["name"]  # each brand and synonym
+    if TABLE_MODELS[record.table] is not model:
+        return []
+    keys = [key for key in PLAIN_KEYS[record.table] if key in record.values]
+    return keys + [TRIGGER_FIELDS[key] for key in _TRIGGER_PLAIN] if record.table == "warning" else keys
 
 
 def _field_problems(record: Record, model, values, key_of: dict | None = None) -> list[ContentError]:

@@ -63,13 +63,18 @@ def render_due_leaflets() -> int:
     due = dict(
         LeafletRender.objects.filter(rendered_revision__lt=F("revision")).values_list("medication_id", "revision")
     )
-    for start in range(0, len(due), RENDER_BATCH):
-        batch = list(due)[start : start + RENDER_BATCH]
-        for medication_id, html in render_leaflets_html(batch).items():
-            revision = due[medication_id]
-            stored += LeafletRender.objects.filter(medication_id=medication_id, revision=revision).update(
-                html=html, rendered_revision=revision, rendered_at=timezone.now()
-            )
+    ids = list(due)
+    for start in range(0, len(ids), RENDER_BATCH):
+        rendered = render_leaflets_html(ids[start : start + RENDER_BATCH])
+        # A batch's renders are stored in one transaction: outside one, each UPDATE is a commit of its own, and a
+        # commit waits for the disk (on SQLite a load of a thousand leaflets waited some 15 s for them). Inside a
+        # transaction already, no savepoint: a failed UPDATE fails the caller's transaction either way.
+        with transaction.atomic(savepoint=False):
+            for medication_id, html in rendered.items():
+                revision = due[medication_id]
+                stored += LeafletRender.objects.filter(medication_id=medication_id, revision=revision).update(
+                    html=html, rendered_revision=revision, rendered_at=timezone.now()
+                )
     return stored
 
 

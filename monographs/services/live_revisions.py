@@ -12,6 +12,7 @@ from monographs.models import LeafletRevision, Medication, RevisionEvent
 
 State = LeafletRevision.State
 CHUNK = 500  # medications a query reads at once (their rows and their latest revision's document)
+DOCUMENTS_PER_STATEMENT = 100
 
 
 def unrecorded_leaflets() -> set[int]:
@@ -63,7 +64,8 @@ def _record(ids: list[int], *, reason: str) -> int:
                 published_at=now,
             )
         )
-    LeafletRevision.objects.bulk_create(new)
+    # A hundred documents a statement: PostgreSQL takes a statement of any size, but must parse it within its timeout.
+    LeafletRevision.objects.bulk_create(new, batch_size=DOCUMENTS_PER_STATEMENT)
     RevisionEvent.objects.bulk_create(
         RevisionEvent(revision=revision, action=RevisionEvent.Action.LOADED, reason=reason) for revision in new
     )
