@@ -1,7 +1,6 @@
 """A medication and everything its leaflet is made of: names, products, uses and sections."""
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -9,7 +8,6 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from monographs.names import normalise_name
-from monographs.search_indexes import SECTION_DOCUMENT
 
 from .base import ReadabilityFields, Versioned, choices_check
 from .reference import Condition, DrugClass, Source
@@ -228,8 +226,6 @@ class LeafletSection(Versioned, ReadabilityFields):
     class Meta:
         ordering = ["medication", "position"]
         verbose_name = "leaflet section"
-        # PostgreSQL only: created by migration 0002 and skipped on SQLite, which searches by substring.
-        indexes = [GinIndex(SECTION_DOCUMENT, name="section_body_fts")]
         constraints = [
             choices_check("kind", SectionKind, "leafletsection_kind_valid"),
             models.UniqueConstraint(fields=["medication", "kind"], name="leafletsection_one_per_kind"),

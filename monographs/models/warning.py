@@ -1,14 +1,12 @@
 """A clinical-use fact (shaped after FHIR R5 ClinicalUseDefinition): the leaflet shows its patient text and the
 screening engine evaluates its trigger, as a plain Rule (as_rule). One row, two views."""
 
-from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from monographs import rules
-from monographs.search_indexes import WARNING_DOCUMENT
 
 from .base import ReadabilityFields, Versioned, choices_check
 from .medication import Medication, SectionKind
@@ -124,8 +122,6 @@ class ClinicalWarning(Versioned, ReadabilityFields):
         ordering = ["medication", "section", "position"]
         verbose_name = "warning (clinical-use fact)"
         verbose_name_plural = "warnings (clinical-use facts)"
-        # PostgreSQL only: created by migration 0002 and skipped on SQLite, which searches by substring.
-        indexes = [GinIndex(WARNING_DOCUMENT, name="warning_text_fts")]
         constraints = [
             choices_check("type", WarningType, "warning_type_valid"),
             choices_check("severity", Severity, "warning_severity_valid"),

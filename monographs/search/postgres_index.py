@@ -9,12 +9,12 @@ patients read, kept in step with those tables by triggers (migration 0008). SQLi
     best text "C"      weight:place, e.g. '3:side_effects': the greatest of a leaflet's matches is where its best is
     document tsvector  the words, stemmed ('english'), without positions; GIN-indexed (fastupdate off)
 
-Why a table, not the GIN indexes on the sections' and warnings' own expressions (migration 0002): a search reads
-every matching row, to add up its leaflet's score. From the content tables that meant a heap row with the whole text
-and its HTML for each match, and "drowsy" matches 7,000 rows with 1,000 leaflets: that search cost five times the
-leaflet's page, "doctor" (22,000 rows) eight times. Here a matching row is a small one (the stemmed words without their
-positions, a few hundred bytes; a long section's words are moved out of line, `toast_tuple_target`), the score and the
-place are plain columns, and the search costs about half as much (bench/search_scale.py). Its cost still grows with
+Why a table, not the GIN indexes on the sections' and warnings' own expressions (migration 0002; 0009 drops them): a
+search reads every matching row, to add up its leaflet's score. From the content tables that meant a heap row with the
+whole text and its HTML for each match, and "drowsy" matches 7,000 rows with 1,000 leaflets: that search cost five times
+the leaflet's page, "doctor" (22,000 rows) eight times. Here a matching row is a small one (the stemmed words without
+their positions, a few hundred bytes; a long section's words are moved out of line, `toast_tuple_target`), the score and
+the place are plain columns, and the search costs about half as much (bench/search_scale.py). Its cost still grows with
 the number of matching rows: a leaflet's score is a count of its rows that match, which no index can keep for every
 possible query.
 
