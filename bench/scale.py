@@ -138,9 +138,8 @@ def main() -> None:
                 psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", sql]
                 subprocess.run(psql, capture_output=True, check=True)
             databases.append(("PostgreSQL", scale_url))
-        results = [(label, *run_database(label, url, corpus)) for label, url in databases]
-    for label, loads, rows in results:
-        report(label, loads, rows)
+        for label, url in databases:  # each reported as soon as it is measured
+            report(label, *run_database(label, url, corpus))
 
 
 if __name__ == "__main__":
