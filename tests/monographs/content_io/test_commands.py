@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from monographs.content_io import load_tree
 from monographs.models import (
@@ -52,6 +54,21 @@ def test_load_content_loads_and_reports_what_changed(tmp_path, capsys):
     assert "created" in capsys.readouterr().out
     call_command("load_content", str(root))
     assert "Content is up to date: nothing changed." in capsys.readouterr().out
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+def test_load_content_refreshes_the_planner_statistics_after_writing_and_only_then(tmp_path):
+    """Without it the planner plans a search of 1,000 new leaflets for the empty search table it last analysed."""
+    root = write_tree(tmp_path, minimal_tree())
+    with CaptureQueriesContext(connection) as queries:
+        call_command("load_content", str(root))
+    [analyze] = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("ANALYZE")]
+    assert '"monographs_leaflet_search"' in analyze and '"monographs_clinicalwarning"' in analyze
+    with CaptureQueriesContext(connection) as queries:
+        call_command("load_content", str(root))  # unchanged: nothing written, nothing to analyse
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("ANALYZE")]
 
 
 @pytest.mark.django_db
