@@ -174,6 +174,54 @@ def etag_of(url: str) -> str:
         return response.headers["ETag"]
 
 
+# Ten current medicines that each have a shipped leaflet (issue 13: screened against the patient and each other).
+TEN_CURRENT = [
+    "tizanidine",
+    "gabapentin",
+    "pregabalin",
+    "oxycodone",
+    "diazepam",
+    "sertraline",
+    "amitriptyline",
+    "ibuprofen",
+    "metformin",
+    "lisinopril",
+]
+
+
+def screening_answers(current_medications: list[str]) -> dict:
+    """The answers the benchmarks screen baclofen with, in the API's shape."""
+    return {
+        "medication": "baclofen",
+        "pregnancy": "not_pregnant",
+        "breastfeeding": False,
+        "crcl_ml_min": 42,
+        "dialysis": False,
+        "conditions": ["epilepsy"],
+        "current_medications": current_medications,
+    }
+
+
+def screening_post_script(cookies: dict, port: int, current_medications: list[str]) -> str:
+    """wrk's Lua for a signed-in clinician's POST /api/screenings/ of screening_answers(current_medications)."""
+    return POST_LUA.format(
+        body=json.dumps(json.dumps(screening_answers(current_medications))),
+        cookie=json.dumps("; ".join(f"{k}={v}" for k, v in cookies.items())),
+        csrf=json.dumps(next((v for k, v in cookies.items() if "csrftoken" in k), "")),
+        referer=json.dumps(f"https://127.0.0.1:{port}/screening/"),
+    )
+
+
+def start_gunicorn(env: dict, port: int) -> subprocess.Popen:
+    """The portal under gunicorn, two workers, in a session of its own (stop it with os.killpg)."""
+    return subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "portal.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+
+
 def server_env(database_url: str, settings: str = "bench.settings", **extra: str) -> dict:
     """The environment of a production-like portal on `database_url` (DEBUG off, the shared cache on the bench's
     Redis database, made ready and emptied)."""
@@ -197,14 +245,7 @@ def run_database(label: str, database_url: str, workdir: Path) -> dict:
     env = server_env(database_url, PUBLIC_PAGE_MAX_AGE="300")
     state = prepare(env, label)
     cookies = state["cookies"]
-    cookie_header = "; ".join(f"{k}={v}" for k, v in cookies.items())
-    csrf = next((v for k, v in cookies.items() if "csrftoken" in k), "")
-    gunicorn = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "portal.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
+    gunicorn = start_gunicorn(env, port)
     https = {"X-Forwarded-Proto": "https"}
     try:
         wait_until_up(base + "/robots.txt", gunicorn)
@@ -213,22 +254,8 @@ def run_database(label: str, database_url: str, workdir: Path) -> dict:
         )
         leaflet = base + "/medicines/baclofen/"
         etag = etag_of(leaflet)
-        screening_body = json.dumps(
-            {
-                "medication": "baclofen",
-                "pregnancy": "not_pregnant",
-                "breastfeeding": False,
-                "crcl_ml_min": 42,
-                "dialysis": False,
-                "conditions": ["epilepsy"],
-                "current_medications": ["Oxycodone 5 mg", "lisinopril", "Zestril 10mg", "sertraline 50 mg"],
-            }
-        )
-        post_script = POST_LUA.format(
-            body=json.dumps(screening_body),
-            cookie=json.dumps(cookie_header),
-            csrf=json.dumps(csrf),
-            referer=json.dumps(f"https://127.0.0.1:{port}/screening/"),
+        post_script = screening_post_script(
+            cookies, port, ["Oxycodone 5 mg", "lisinopril", "Zestril 10mg", "sertraline 50 mg"]
         )
         endpoints = (
             ("static file (WhiteNoise)", base + static_path, https, None),

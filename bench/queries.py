@@ -20,23 +20,12 @@ import tempfile
 import uuid
 from pathlib import Path
 
+from bench.http import TEN_CURRENT, screening_answers
 from bench.screening import brand, configure
 
 WARNING_COUNTS = (1, 10, 50, 200)
 LEAFLET_COUNTS = tuple(int(n) for n in os.environ.get("BENCH_QUERIES_LEAFLETS", "13,100,1000").split(","))
 BY_LEAFLETS = "--by-leaflets"  # the second table runs in a process of its own, on a database of its own
-TEN_CURRENT = [  # as bench/scale.py: ten current medicines that each have a shipped leaflet
-    "tizanidine",
-    "gabapentin",
-    "pregabalin",
-    "oxycodone",
-    "diazepam",
-    "sertraline",
-    "amitriptyline",
-    "ibuprofen",
-    "metformin",
-    "lisinopril",
-]
 
 
 def print_table(title: str, column: str, sizes, rows: list[dict]) -> None:
@@ -147,15 +136,7 @@ def main_by_leaflets() -> None:
         clinician = User.objects.create_user(username="bench-clinician", password="bench-only-password-1")
         clinician.groups.add(Group.objects.get(name="clinician"))
         superuser = User.objects.create_superuser("bench-admin", "bench@example.org", "bench-only-password-1")
-        screening = {
-            "medication": "baclofen",
-            "pregnancy": "not_pregnant",
-            "breastfeeding": False,
-            "crcl_ml_min": 42,
-            "dialysis": False,
-            "conditions": ["epilepsy"],
-            "current_medications": TEN_CURRENT,
-        }
+        screening = screening_answers(TEN_CURRENT)
 
         def count(client, url, *, post=None, cached_page=True) -> int:
             """One request's queries, on a warm server (the content version read), the page's own cache missed."""

@@ -20,18 +20,18 @@ from pathlib import Path
 
 from bench.corpus import generate, rare_word
 from bench.http import (
-    POST_LUA,
     POSTGRES_URL,
-    PYTHON,
-    ROOT,
     ROUNDS,
     SETUP_SCRIPT,
+    TEN_CURRENT,
     UNCACHED_LUA,
     free_port,
     manage,
     median_sample,
     postgres_reachable,
+    screening_post_script,
     server_env,
+    start_gunicorn,
     wait_until_up,
     wrk,
 )
@@ -39,18 +39,6 @@ from bench.http import (
 COUNT = int(os.environ.get("SCALE_LEAFLETS", "1000"))
 TARGET = 0.25
 UNTARGETED = ("leaflet", "screening, 10 current")
-TEN_CURRENT = [
-    "tizanidine",
-    "gabapentin",
-    "pregabalin",
-    "oxycodone",
-    "diazepam",
-    "sertraline",
-    "amitriptyline",
-    "ibuprofen",
-    "metformin",
-    "lisinopril",
-]
 
 
 def timed(env: dict, *args: str) -> float:
@@ -68,32 +56,11 @@ def run_database(label: str, database_url: str, corpus: Path) -> tuple[dict, dic
     cookies = json.loads(manage(env, "shell", "-c", SETUP_SCRIPT).strip().splitlines()[-1])["cookies"]
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    gunicorn = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "portal.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
+    gunicorn = start_gunicorn(env, port)
     https = {"X-Forwarded-Proto": "https"}
     uncached = UNCACHED_LUA
     uncached_query = UNCACHED_LUA.replace('"?bench="', '"&bench="')
-    screening = json.dumps(
-        {
-            "medication": "baclofen",
-            "pregnancy": "not_pregnant",
-            "breastfeeding": False,
-            "crcl_ml_min": 42,
-            "dialysis": False,
-            "conditions": ["epilepsy"],
-            "current_medications": TEN_CURRENT,
-        }
-    )
-    post = POST_LUA.format(
-        body=json.dumps(screening),
-        cookie=json.dumps("; ".join(f"{k}={v}" for k, v in cookies.items())),
-        csrf=json.dumps(next((v for k, v in cookies.items() if "csrftoken" in k), "")),
-        referer=json.dumps(f"https://127.0.0.1:{port}/screening/"),
-    )
+    post = screening_post_script(cookies, port, TEN_CURRENT)
     endpoints = (
         ("leaflet", base + "/medicines/baclofen/", uncached),
         ("A–Z", base + "/medicines/", uncached),
